@@ -1,0 +1,39 @@
+import { CatalogType, secretInterpolate } from "./types";
+
+// Neo4j runs as its image's neo4j user (7474) from the first start. Started as root, the image's
+// entrypoint chowns and `chmod 700`s /var/lib/neo4j, which fails without CAP_FOWNER
+// ("chmod: changing permissions of '/var/lib/neo4j'" in SEEDS.md); started as 7474 it skips that
+// block and only checks that /data and /logs are writable, which the volume's owner makes true.
+export const neo4j: CatalogType = {
+    type: "neo4j",
+    image: "neo4j:5.26.6-community",
+    ports: [
+        { name: "bolt", port: 7687 },
+        { name: "http", port: 7474 },
+    ],
+    scheme: "bolt",
+    user: { uid: 7474, gid: 7474 },
+    volumes: [{ name: "data", path: "/data" }],
+    scratch: ["/logs", "/tmp"],
+    // The entrypoint appends to conf/neo4j.conf and writes run/neo4j.pid under /var/lib/neo4j.
+    readOnlyRootFilesystem: false,
+    health: { kind: "http", path: "/" },
+    healthPort: 7474,
+    healthCommand: "wget -q --spider http://127.0.0.1:7474/",
+    startSeconds: 120,
+    resources: { cpu: 1, memoryMiB: 1024, storageGiB: 5 },
+    owns: { password: true },
+    connection: (ctx) => ({ username: "neo4j", password: ctx.credentials.password }),
+    configure: (ctx) => {
+        const mem = ctx.resources.memoryMiB;
+        return {
+            env: {
+                // Heap and page cache inside the container's memory limit, leaving a quarter for the JVM itself.
+                NEO4J_server_memory_heap_initial__size: `${Math.floor(mem * 0.5)}m`,
+                NEO4J_server_memory_heap_max__size: `${Math.floor(mem * 0.5)}m`,
+                NEO4J_server_memory_pagecache_size: `${Math.floor(mem * 0.25)}m`,
+            },
+            secretEnv: { NEO4J_AUTH: secretInterpolate`neo4j/${ctx.credentials.password}` },
+        };
+    },
+};

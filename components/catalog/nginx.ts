@@ -1,0 +1,30 @@
+import { NGINX_TEMPLATE_PATH, nginxTemplate } from "../generated/nginx";
+import { CatalogType } from "./types";
+
+/**
+ * A reverse proxy in front of the team's apps: `/name/` goes to app `name`. It routes to the
+ * apps it `uses`, or, when it uses none, to every public app of the platform.
+ */
+export const nginx: CatalogType = {
+    type: "nginx",
+    image: "nginxinc/nginx-unprivileged:1.27.5-alpine",
+    ports: [{ name: "http", port: 8080 }],
+    scheme: "http",
+    user: { uid: 101, gid: 101 },
+    scratch: ["/tmp"],
+    // The entrypoint renders templates into /etc/nginx/conf.d.
+    readOnlyRootFilesystem: false,
+    health: { kind: "http", path: "/healthz" },
+    healthCommand: "wget -q -O /dev/null http://127.0.0.1:8080/healthz",
+    resources: { cpu: 0.25, memoryMiB: 128, storageGiB: 0 },
+    configure: (ctx, peers) => {
+        const apps = peers.filter((p) => p.type === "app");
+        const routed = ctx.spec.uses.length > 0 ? apps.filter((p) => ctx.spec.uses.includes(p.name)) : apps.filter((p) => p.spec.public);
+        const routes = routed.map((p) => ({ name: p.name, port: p.port }));
+        return {
+            env: { NGINX_ENTRYPOINT_LOCAL_RESOLVERS: "1" },
+            files: [{ path: NGINX_TEMPLATE_PATH, content: nginxTemplate(8080, routes), secret: false }],
+            reaches: routes.map((r) => r.name),
+        };
+    },
+};

@@ -1,0 +1,36 @@
+import { prometheusConfig, prometheusRules, RULES_FILE } from "../generated/prometheus";
+import { CatalogType } from "./types";
+
+export const prometheus: CatalogType = {
+    type: "prometheus",
+    image: "prom/prometheus:v3.4.1",
+    ports: [{ name: "http", port: 9090 }],
+    scheme: "http",
+    user: { uid: 65534, gid: 65534 },
+    volumes: [{ name: "data", path: "/prometheus" }],
+    readOnlyRootFilesystem: true,
+    health: { kind: "http", path: "/-/healthy" },
+    healthCommand: "wget -q -O /dev/null http://127.0.0.1:9090/-/healthy",
+    resources: { cpu: 0.5, memoryMiB: 512, storageGiB: 10 },
+    metrics: () => ({ port: 9090, path: "/metrics" }),
+    configure: (ctx, peers) => {
+        const targets = peers.flatMap((p) => (p.metrics ? [{ name: p.name, type: p.type, metrics: p.metrics }] : []));
+        return {
+            files: [
+                {
+                    path: "/etc/prometheus/prometheus.yml",
+                    content: prometheusConfig(targets),
+                    secret: targets.some((t) => t.metrics.bearerToken !== undefined),
+                },
+                { path: `/etc/prometheus/${RULES_FILE}`, content: prometheusRules(), secret: false },
+            ],
+            args: [
+                "--config.file=/etc/prometheus/prometheus.yml",
+                "--storage.tsdb.path=/prometheus",
+                // Keep a fifth of the volume free for compaction.
+                `--storage.tsdb.retention.size=${Math.floor(ctx.resources.storageGiB * 0.8 * 1024)}MB`,
+            ],
+            reaches: targets.map((t) => t.name),
+        };
+    },
+};

@@ -1,0 +1,34 @@
+import { CatalogType, secretInterpolate } from "./types";
+
+export const redis: CatalogType = {
+    type: "redis",
+    image: "redis:7.4.3-alpine",
+    ports: [{ name: "redis", port: 6379 }],
+    scheme: "redis",
+    user: { uid: 999, gid: 1000 },
+    volumes: [{ name: "data", path: "/data" }],
+    scratch: ["/tmp"],
+    readOnlyRootFilesystem: true,
+    health: { kind: "tcp" },
+    // The password reaches redis-cli through the environment, never the command line.
+    healthCommand: `REDISCLI_AUTH="$REDIS_PASSWORD" redis-cli -h 127.0.0.1 -p 6379 ping | grep -q PONG`,
+    resources: { cpu: 0.25, memoryMiB: 256, storageGiB: 2 },
+    owns: { password: true },
+    connection: (ctx) => ({
+        username: "default",
+        password: ctx.credentials.password,
+        url: secretInterpolate`redis://default:${ctx.credentials.password}@${ctx.name}:${ctx.port}/0`,
+    }),
+    configure: (ctx) => ({
+        secretEnv: { REDIS_PASSWORD: ctx.credentials.password! },
+        // A shell expands the password from the environment so it never sits in the container's
+        // command line (which Docker and Kubernetes show in plain text). maxmemory leaves a fifth
+        // of the memory limit for Redis' own overhead, and evicts least-recently-used keys as a
+        // cache should rather than failing writes.
+        command: ["/bin/sh", "-c"],
+        args: [
+            `exec redis-server --requirepass "$REDIS_PASSWORD" --appendonly yes --dir /data ` +
+                `--maxmemory ${Math.floor(ctx.resources.memoryMiB * 0.8)}mb --maxmemory-policy allkeys-lru`,
+        ],
+    }),
+};

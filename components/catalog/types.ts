@@ -1,0 +1,86 @@
+// The shape of a catalog entry: everything Slipway knows about one kind of service, as data
+// plus three small functions. Entries never see the target they will run on.
+import * as pulumi from "@pulumi/pulumi";
+import {
+    Connection, FileSpec, HealthSpec, MetricsSpec, PlatformSpec, PortSpec, Resources, ServiceSpec, VolumeSpec,
+} from "../model";
+
+/** Generated credentials a service owns; every value is a Pulumi secret. */
+export interface Credentials {
+    readonly password?: pulumi.Output<string>;
+    readonly token?: pulumi.Output<string>;
+    /** One generated value per name in the service's `secrets:` list. */
+    readonly secrets: Readonly<Record<string, pulumi.Output<string>>>;
+}
+
+/** What an entry may read about the service being built. */
+export interface ServiceContext {
+    readonly name: string;
+    readonly spec: ServiceSpec;
+    readonly platform: PlatformSpec;
+    readonly credentials: Credentials;
+    readonly resources: Resources;
+    /** The port consumers connect to (the user's `port`, or the type's first). */
+    readonly port: number;
+}
+
+/** What an entry may read about the other services of the platform. */
+export interface Peer {
+    readonly name: string;
+    readonly type: string;
+    readonly spec: ServiceSpec;
+    readonly port: number;
+    readonly connection: Connection;
+    readonly metrics?: MetricsSpec;
+}
+
+export interface Configured {
+    readonly env?: Readonly<Record<string, pulumi.Input<string>>>;
+    readonly secretEnv?: Readonly<Record<string, pulumi.Output<string>>>;
+    readonly files?: readonly FileSpec[];
+    readonly command?: readonly string[];
+    readonly args?: readonly string[];
+    /** Services this one opens connections to beyond its `uses` (scrape targets, proxied apps). */
+    readonly reaches?: readonly string[];
+}
+
+export interface CatalogType {
+    readonly type: string;
+    /** Pinned default image; the user's `image` replaces it. */
+    readonly image: string;
+    /** Ports the image listens on; the first is the one consumers connect to. */
+    readonly ports: readonly PortSpec[];
+    /** URL scheme of the primary port, for `S_URL` and `endpoints`. */
+    readonly scheme: string;
+    /** The image's own non-root user: the process runs as it and owns the volumes. */
+    readonly user: { readonly uid: number; readonly gid: number };
+    /** Capabilities the process needs after all are dropped; say why next to each. */
+    readonly capabilities?: readonly string[];
+    readonly volumes?: readonly VolumeSpec[];
+    /** Writable paths that need not persist; with these, the root filesystem can be read-only. */
+    readonly scratch?: readonly string[];
+    readonly readOnlyRootFilesystem: boolean;
+    /** Default readiness check. */
+    readonly health: HealthSpec;
+    /** Port the default health check targets, when it is not the primary port. */
+    readonly healthPort?: number;
+    /** A command that exists in the image and checks the same as `health`, for runtimes that can only exec. */
+    readonly healthCommand?: string | readonly string[];
+    /** Seconds a slow starter may take before failed checks count. */
+    readonly startSeconds?: number;
+    /** Sizing at `size: small`; medium doubles it, large quadruples it. */
+    readonly resources: Resources;
+    /** Credentials the type owns. */
+    readonly owns?: { readonly password?: boolean; readonly token?: boolean };
+    /** Connection settings consumers get, beyond host, port and a plain URL. */
+    connection?(ctx: ServiceContext): Partial<Omit<Connection, "host" | "port">>;
+    /** How Prometheus scrapes it, where it exposes metrics. */
+    metrics?(ctx: ServiceContext): MetricsSpec | undefined;
+    /** Environment, files and command for the container; `peers` is every service of the platform, this one included. */
+    configure?(ctx: ServiceContext, peers: readonly Peer[]): Configured;
+}
+
+/** Shorthand for a secret derived from secrets, e.g. a URL with a password in it. */
+export function secretInterpolate(strings: TemplateStringsArray, ...values: pulumi.Input<unknown>[]): pulumi.Output<string> {
+    return pulumi.secret(pulumi.interpolate(strings, ...values));
+}

@@ -1,0 +1,61 @@
+// The one place that reads stack configuration: collect the `slipway:` keys as the CLI hands
+// them over, add the bundled platform definitions, validate, and stop with every problem
+// before a single resource is registered.
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import * as YAML from "yaml";
+import { typeInfo } from "../catalog";
+import { PlatformSpec } from "../model";
+import { targetProblems } from "../targets";
+import { NS, validate } from "./validate";
+
+export const PLATFORMS_DIR = path.join(__dirname, "..", "..", "platforms");
+
+/** Bundled platform definitions by name (`platforms/<name>.yaml`). */
+export function loadPlatforms(dir = PLATFORMS_DIR): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    if (!fs.existsSync(dir)) return out;
+    for (const file of fs.readdirSync(dir).sort()) {
+        const m = /^([a-z0-9-]+)\.ya?ml$/.exec(file);
+        if (m) out[m[1]] = YAML.parse(fs.readFileSync(path.join(dir, file), "utf8"));
+    }
+    return out;
+}
+
+/** `slipway:*` config as values: structured values arrive from the CLI as JSON text. */
+export function readSlipwayConfig(all: Record<string, string> = pulumi.runtime.allConfig()): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [key, text] of Object.entries(all)) {
+        if (!key.startsWith(`${NS}:`)) continue;
+        let value: unknown = text;
+        try {
+            value = JSON.parse(text);
+        } catch {
+            // a plain string
+        }
+        out[key.slice(NS.length + 1)] = value;
+    }
+    return out;
+}
+
+export class ConfigError extends pulumi.RunError {
+    constructor(public readonly problems: readonly string[]) {
+        super(`invalid Slipway configuration:\n${problems.join("\n")}`);
+    }
+}
+
+/** The validated platform, or a ConfigError that lists every problem. */
+export function loadPlatformSpec(config = readSlipwayConfig()): PlatformSpec {
+    const result = validate({
+        project: pulumi.getProject(),
+        stack: pulumi.getStack(),
+        config,
+        platforms: loadPlatforms(),
+        types: typeInfo(),
+    });
+    if (!result.ok) throw new ConfigError(result.problems);
+    const problems = targetProblems(result.spec);
+    if (problems.length > 0) throw new ConfigError(problems);
+    return result.spec;
+}

@@ -1,0 +1,159 @@
+// The shapes Slipway works with, from stack config to the target-neutral workload
+// description that every materializer (Docker, Kubernetes, AWS) translates.
+import * as pulumi from "@pulumi/pulumi";
+
+export const TARGETS = ["docker", "kind", "kubernetes", "eks", "ec2"] as const;
+export type TargetName = (typeof TARGETS)[number];
+
+export const SIZES = ["small", "medium", "large"] as const;
+export type Size = (typeof SIZES)[number];
+
+/** How readiness is judged, as the user wrote it or a catalog type defaults it. */
+export type HealthSpec =
+    | { readonly kind: "http"; readonly path: string }
+    | { readonly kind: "tcp" }
+    | { readonly kind: "command"; readonly command: readonly string[] };
+
+/** One service, validated and with the platform definition and stack config merged. */
+export interface ServiceSpec {
+    readonly name: string;
+    readonly type: string;
+    /** Image as configured; undefined means the catalog type's pinned default. */
+    readonly image?: string;
+    readonly port?: number;
+    readonly health?: HealthSpec;
+    readonly public: boolean;
+    readonly hostPort?: number;
+    readonly uses: readonly string[];
+    readonly env: Readonly<Record<string, string>>;
+    readonly secrets: readonly string[];
+    readonly replicas?: number;
+    readonly cpu?: string;
+    readonly memory?: string;
+    readonly storage?: string;
+    readonly command?: readonly string[];
+    readonly args?: readonly string[];
+}
+
+/** The whole validated stack configuration. */
+export interface PlatformSpec {
+    readonly project: string;
+    readonly stack: string;
+    readonly target: TargetName;
+    readonly platform?: string;
+    readonly size: Size;
+    /** Host address that published ports bind to on targets with host ports. */
+    readonly bindAddress: string;
+    /** Dev-mode servers (Vault `-dev`) are allowed; only on the docker target. */
+    readonly devMode: boolean;
+    /** Services in dependency order: every service comes after the services it uses. */
+    readonly services: readonly ServiceSpec[];
+    /** Host ports of every public service, by container port, on targets with host ports. */
+    readonly hostPorts: Readonly<Record<string, Readonly<Record<number, number>>>>;
+}
+
+// ---------------------------------------------------------------------------
+// The workload description: what a service needs, independent of any target.
+// ---------------------------------------------------------------------------
+
+export interface PortSpec {
+    readonly name: string;
+    readonly port: number;
+    readonly protocol?: "tcp" | "udp";
+}
+
+/** A probe as the platform understands it. */
+export interface Probe {
+    /** The native check: HTTP GET on a path, a TCP connect, or a command in the container. */
+    readonly http?: { readonly path: string; readonly port: number; readonly scheme?: "http" | "https" };
+    readonly tcp?: { readonly port: number };
+    /**
+     * A command that exists in this image and checks the same thing. Runtimes that can only
+     * run commands (Docker health checks) use it; runtimes with native HTTP/TCP probes may not.
+     * Run by `/bin/sh -c` when it is a string, exec'd when it is a list.
+     */
+    readonly command?: string | readonly string[];
+    /** How long a slow starter may take before failures count. */
+    readonly startSeconds: number;
+}
+
+export interface FileSpec {
+    /** Absolute path in the container. */
+    readonly path: string;
+    readonly content: pulumi.Input<string>;
+    /** The content carries a credential: targets keep it in a secret store, never in plain text. */
+    readonly secret: boolean;
+}
+
+export interface VolumeSpec {
+    /** Short name, unique within the service: `data`. */
+    readonly name: string;
+    readonly path: string;
+}
+
+/** How Prometheus scrapes a service. */
+export interface MetricsSpec {
+    readonly port: number;
+    readonly path: string;
+    readonly scheme?: "http" | "https";
+    /** Extra query parameters (Vault wants `format=prometheus`). */
+    readonly params?: Readonly<Record<string, string>>;
+    /** A bearer token the endpoint requires; a Pulumi secret. */
+    readonly bearerToken?: pulumi.Output<string>;
+}
+
+/** The connection settings a service offers to the services that use it (SPEC "Connection settings"). */
+export interface Connection {
+    readonly host: string;
+    readonly port: number;
+    /** In-platform URL; a secret when it carries a password. */
+    readonly url: pulumi.Output<string>;
+    readonly username?: string;
+    readonly password?: pulumi.Output<string>;
+    readonly database?: string;
+    readonly token?: pulumi.Output<string>;
+}
+
+export interface Resources {
+    /** CPU limit in cores, e.g. 0.5. */
+    readonly cpu: number;
+    /** Memory limit in MiB. */
+    readonly memoryMiB: number;
+    /** Volume size in GiB for services that keep data. */
+    readonly storageGiB: number;
+}
+
+export interface Workload {
+    readonly name: string;
+    readonly type: string;
+    readonly image: string;
+    /** URL scheme of the primary port: `postgresql`, `redis`, `http` ... */
+    readonly scheme: string;
+    readonly command?: readonly string[];
+    readonly args?: readonly string[];
+    /** Ports the container listens on; the first is the one consumers connect to. */
+    readonly ports: readonly PortSpec[];
+    readonly env: Readonly<Record<string, pulumi.Input<string>>>;
+    /** Environment variables whose values are credentials; every value is a Pulumi secret. */
+    readonly secretEnv: Readonly<Record<string, pulumi.Output<string>>>;
+    readonly files: readonly FileSpec[];
+    readonly volumes: readonly VolumeSpec[];
+    /** Writable paths that need not survive a restart (tmpfs / emptyDir). */
+    readonly scratch: readonly string[];
+    /** The user the image's process runs as; volumes are owned by it. */
+    readonly user: { readonly uid: number; readonly gid: number };
+    /** Linux capabilities added after dropping all. Empty for nearly every image. */
+    readonly capabilities: readonly string[];
+    /** The image tolerates a read-only root filesystem given `scratch` and `volumes`. */
+    readonly readOnlyRootFilesystem: boolean;
+    readonly probe: Probe;
+    readonly metrics?: MetricsSpec;
+    readonly resources: Resources;
+    readonly replicas: number;
+    readonly public: boolean;
+    /** Services this one starts after (its `uses`). */
+    readonly dependsOn: readonly string[];
+    /** Services this one opens connections to: `uses` plus what the type implies (scrape targets, proxied apps). */
+    readonly reaches: readonly string[];
+    readonly connection: Connection;
+}

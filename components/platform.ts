@@ -1,0 +1,54 @@
+// The platform: every service of the stack, built in dependency order on one target.
+import * as pulumi from "@pulumi/pulumi";
+import { PlatformSpec } from "./model";
+import { Deployed, Service } from "./service";
+import { materializerFor } from "./targets";
+
+/** One entry of the `credentials` output (SPEC "Stack outputs"). */
+export interface ServiceCredentials {
+    username?: string;
+    password?: string;
+    token?: string;
+    url?: string;
+    /** Generated values of the service's `secrets:` list, by variable name. */
+    secrets?: Record<string, string>;
+}
+
+export class Platform extends pulumi.ComponentResource {
+    public readonly services: ReadonlyMap<string, Service>;
+    /** Service name -> URL: operator-reachable for public services, in-platform otherwise. */
+    public readonly endpoints: pulumi.Output<Record<string, string>>;
+    /** Service name -> generated credentials; a Pulumi secret. */
+    public readonly credentials: pulumi.Output<Record<string, ServiceCredentials>>;
+
+    constructor(spec: PlatformSpec, opts?: pulumi.ComponentResourceOptions) {
+        super("slipway:platform:Platform", spec.stack, {}, opts);
+        const target = materializerFor(spec, this);
+
+        const services = new Map(spec.services.map((s) => [s.name, new Service(s, spec, { parent: this })]));
+        const peers = new Map([...services].map(([name, svc]) => [name, svc.peer()]));
+        const deployed = new Map<string, Deployed>();
+        for (const s of spec.services) {
+            const svc = services.get(s.name)!;
+            const after = s.uses.flatMap((used) => deployed.get(used)!.ready);
+            deployed.set(s.name, svc.deploy(svc.describe(peers), target, after));
+        }
+        this.services = services;
+
+        this.endpoints = pulumi.all(Object.fromEntries([...deployed].map(([name, d]) => [name, d.endpoint])));
+        const creds: Record<string, pulumi.Output<ServiceCredentials>> = {};
+        for (const [name, svc] of services) {
+            const c = svc.connection;
+            const secrets = svc.credentials.secrets;
+            if (c.password === undefined && c.token === undefined && Object.keys(secrets).length === 0) continue;
+            creds[name] = pulumi.all([c.password, c.token, c.url, pulumi.all(secrets)]).apply(([password, token, url, s]) => ({
+                ...(c.username !== undefined && (password !== undefined || token !== undefined) ? { username: c.username } : {}),
+                ...(password !== undefined ? { password, url } : {}),
+                ...(token !== undefined ? { token } : {}),
+                ...(Object.keys(s).length > 0 ? { secrets: s } : {}),
+            }));
+        }
+        this.credentials = pulumi.secret(pulumi.all(creds));
+        this.registerOutputs({ endpoints: this.endpoints, credentials: this.credentials });
+    }
+}

@@ -1,0 +1,16 @@
+// The program: load config, build the platform, return the stack outputs.
+import * as pulumi from "@pulumi/pulumi";
+import { loadPlatformSpec } from "./config/load";
+import { Platform, ServiceCredentials } from "./platform";
+
+export interface StackOutputs {
+    target: string;
+    endpoints: pulumi.Output<Record<string, string>>;
+    credentials: pulumi.Output<Record<string, ServiceCredentials>>;
+}
+
+export function main(): StackOutputs {
+    const spec = loadPlatformSpec();
+    const platform = new Platform(spec);
+    return { target: spec.target, endpoints: platform.endpoints, credentials: platform.credentials };
+}

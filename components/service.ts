@@ -1,0 +1,154 @@
+// One service of the platform as a component resource: it owns its generated credentials,
+// offers connection settings to its consumers, and describes itself as a target-neutral
+// workload that the stack's materializer turns into real resources parented to it.
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { CatalogType, Credentials, Peer, ServiceContext } from "./catalog/types";
+import { catalogEntry } from "./catalog";
+import { connectionEnv } from "./connections";
+import { Connection, MetricsSpec, PlatformSpec, Probe, ServiceSpec, Workload } from "./model";
+import { resolveResources } from "./resources";
+
+/** What a materializer hands back for one deployed service. */
+export interface Deployed {
+    /** Resources that are ready only once the service is healthy; consumers start after them. */
+    readonly ready: pulumi.Resource[];
+    /** The URL the operator uses: host-reachable for public services, in-platform otherwise. */
+    readonly endpoint: pulumi.Output<string>;
+}
+
+/** A target's way of running workloads. */
+export interface Materializer {
+    deploy(workload: Workload, parent: pulumi.ComponentResource, after: readonly pulumi.Resource[]): Deployed;
+}
+
+/** `node-exporter` -> `NodeExporter`, for type tokens. */
+const pascal = (s: string) => s.replace(/(^|-)([a-z0-9])/g, (_m, _d, c: string) => c.toUpperCase());
+
+/** Generated values: 32 letters and digits (~190 bits), safe in URLs and config files. */
+function generated(name: string, parent: pulumi.Resource): pulumi.Output<string> {
+    const pw = new random.RandomPassword(name, { length: 32, special: false }, { parent });
+    return pulumi.secret(pw.result);
+}
+
+export class Service extends pulumi.ComponentResource {
+    public readonly name: string;
+    public readonly type: string;
+    public readonly spec: ServiceSpec;
+    public readonly credentials: Credentials;
+    public readonly connection: Connection;
+    public readonly metrics?: MetricsSpec;
+    private readonly entry: CatalogType;
+    private readonly context: ServiceContext;
+
+    constructor(spec: ServiceSpec, platform: PlatformSpec, opts?: pulumi.ComponentResourceOptions) {
+        super(`slipway:catalog:${pascal(spec.type)}`, spec.name, {}, opts);
+        this.name = spec.name;
+        this.type = spec.type;
+        this.spec = spec;
+        this.entry = catalogEntry(spec.type);
+        const owns = this.entry.owns ?? {};
+        const secrets: Record<string, pulumi.Output<string>> = {};
+        for (const key of spec.secrets) {
+            secrets[key] = generated(`${spec.name}-${key.toLowerCase().replace(/_/g, "-")}`, this);
+        }
+        this.credentials = {
+            password: owns.password ? generated(`${spec.name}-password`, this) : undefined,
+            token: owns.token ? generated(`${spec.name}-token`, this) : undefined,
+            secrets,
+        };
+        const port = spec.port ?? this.entry.ports[0].port;
+        this.context = {
+            name: spec.name,
+            spec,
+            platform,
+            credentials: this.credentials,
+            resources: resolveResources(this.entry.resources, spec, platform.size),
+            port,
+        };
+        this.connection = {
+            host: spec.name,
+            port,
+            url: pulumi.output(`${this.entry.scheme}://${spec.name}:${port}`),
+            ...this.entry.connection?.(this.context),
+        };
+        this.metrics = this.entry.metrics?.(this.context);
+    }
+
+    /** How the other services see this one. */
+    public peer(): Peer {
+        return { name: this.name, type: this.type, spec: this.spec, port: this.context.port, connection: this.connection, metrics: this.metrics };
+    }
+
+    /** The target-neutral description of this service's container. */
+    public describe(peers: ReadonlyMap<string, Peer>): Workload {
+        const { entry, spec, context } = this;
+        const configured = entry.configure?.(context, [...peers.values()]) ?? {};
+
+        const env: Record<string, pulumi.Input<string>> = { ...configured.env };
+        const secretEnv: Record<string, pulumi.Output<string>> = { ...configured.secretEnv };
+        for (const used of spec.uses) {
+            const injected = connectionEnv(used, peers.get(used)!.connection);
+            Object.assign(env, injected.env);
+            Object.assign(secretEnv, injected.secretEnv);
+        }
+        Object.assign(env, spec.env);
+        Object.assign(secretEnv, this.credentials.secrets);
+
+        const ports = entry.type === "app" ? [{ name: "http", port: context.port }] : entry.ports;
+        return {
+            name: this.name,
+            type: this.type,
+            image: spec.image ?? entry.image,
+            scheme: entry.scheme,
+            command: spec.command ?? configured.command,
+            args: spec.args ?? configured.args,
+            ports,
+            env,
+            secretEnv,
+            files: configured.files ?? [],
+            volumes: entry.volumes ?? [],
+            scratch: entry.scratch ?? [],
+            user: entry.user,
+            capabilities: entry.capabilities ?? [],
+            readOnlyRootFilesystem: entry.readOnlyRootFilesystem,
+            probe: this.probe(),
+            metrics: this.metrics,
+            resources: context.resources,
+            replicas: spec.replicas ?? 1,
+            public: spec.public,
+            dependsOn: spec.uses,
+            reaches: [...new Set([...spec.uses, ...(configured.reaches ?? [])])].filter((n) => n !== this.name),
+            connection: this.connection,
+        };
+    }
+
+    /** Hand the workload to the target, then publish this component's outputs. */
+    public deploy(workload: Workload, target: Materializer, after: readonly pulumi.Resource[]): Deployed {
+        const deployed = target.deploy(workload, this, after);
+        this.registerOutputs({
+            host: this.connection.host,
+            port: this.connection.port,
+            url: this.connection.url,
+            endpoint: deployed.endpoint,
+        });
+        return deployed;
+    }
+
+    private probe(): Probe {
+        const { entry, spec, context } = this;
+        const health = spec.health ?? entry.health;
+        const startSeconds = entry.startSeconds ?? 30;
+        // The catalog's in-image command matches only the catalog's own check.
+        const command = spec.health ? undefined : entry.healthCommand;
+        const port = spec.health ? context.port : (entry.healthPort ?? context.port);
+        switch (health.kind) {
+            case "http":
+                return { http: { path: health.path, port }, command, startSeconds };
+            case "tcp":
+                return { tcp: { port }, command, startSeconds };
+            case "command":
+                return { command: health.command, startSeconds };
+        }
+    }
+}

@@ -1,0 +1,177 @@
+// The Docker materializer: workloads become containers on one network per stack, using the
+// Docker provider's defaults (DOCKER_HOST is honoured).
+//
+// Security choices, applied to every container:
+// - it runs as the image's own non-root user (`Workload.user`), with every capability dropped
+//   and only `Workload.capabilities` added back (none of the catalog types needs one), and
+//   `no-new-privileges`; never privileged, never on the host network, never with the Docker socket.
+// - data lives in named volumes that a one-shot init container chowns to that user before the
+//   service first starts, so an image never has to chown or chmod its data directory itself
+//   (the Neo4j "chmod: Operation not permitted" failure in SEEDS.md cannot happen).
+// - host ports are published only for public services, on `slipway:bindAddress` (127.0.0.1).
+// - every container has a health check, and the provider waits for it to pass (`wait`), so a
+//   container that uses another is created only after that one is healthy.
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import { PlatformSpec, Probe, Workload } from "../model";
+import { Deployed, Materializer } from "../service";
+
+/** Image of the one-shot container that hands each data volume to the service's user. */
+export const VOLUME_INIT_IMAGE = "busybox:1.37.0";
+
+/** Target-specific rules, checked with the rest of the config before anything is created. */
+export function dockerProblems(spec: PlatformSpec): string[] {
+    return spec.services
+        .filter((s) => (s.replicas ?? 1) > 1 && s.public)
+        .map((s) => `slipway:services.${s.name}.replicas: a public service runs one container on target docker (its host port can be bound once)`);
+}
+
+/** The command Docker runs to judge health: the image's own command, or a portable probe. */
+export function dockerHealthTest(probe: Probe): string[] {
+    if (probe.command !== undefined) {
+        return typeof probe.command === "string" ? ["CMD-SHELL", probe.command] : ["CMD", ...probe.command];
+    }
+    if (probe.http) {
+        const url = `${probe.http.scheme ?? "http"}://127.0.0.1:${probe.http.port}${probe.http.path}`;
+        // Whichever HTTP client the image has: busybox/alpine wget, curl, or Python's urllib.
+        return ["CMD-SHELL", [
+            `wget -q -O /dev/null '${url}'`,
+            `curl -fsS -o /dev/null '${url}'`,
+            `python3 -c "import urllib.request; urllib.request.urlopen('${url}', timeout=4)"`,
+        ].join(" || ")];
+    }
+    const port = probe.tcp!.port;
+    return ["CMD-SHELL", `nc -z 127.0.0.1 ${port} || bash -c '</dev/tcp/127.0.0.1/${port}'`];
+}
+
+export class DockerTarget implements Materializer {
+    public readonly network: docker.Network;
+    private readonly prefix: string;
+    private initImage?: docker.RemoteImage;
+
+    constructor(private readonly spec: PlatformSpec, private readonly parent: pulumi.Resource) {
+        this.prefix = `${spec.project}-${spec.stack}`;
+        this.network = new docker.Network(
+            "network",
+            { name: this.prefix, driver: "bridge", labels: this.labelList() },
+            { parent },
+        );
+    }
+
+    public deploy(w: Workload, parent: pulumi.ComponentResource, after: readonly pulumi.Resource[]): Deployed {
+        const opts = { parent };
+        const image = new docker.RemoteImage(`${w.name}-image`, { name: w.image, keepLocally: true }, opts);
+
+        const volumes = w.volumes.map((v) => ({
+            spec: v,
+            volume: new docker.Volume(`${w.name}-${v.name}`, { name: `${this.prefix}-${w.name}-${v.name}`, labels: this.labelList(w) }, opts),
+        }));
+        const mounts = volumes.map(({ spec, volume }) => ({ type: "volume", source: volume.name, target: spec.path }));
+
+        const ready: pulumi.Resource[] = [];
+        let volumeInit: docker.Container | undefined;
+        if (mounts.length > 0) {
+            // Runs once per volume set as root with CAP_CHOWN alone, and exits; the service then
+            // owns its data directories whatever the image or the volume held before.
+            volumeInit = new docker.Container(
+                `${w.name}-volume-init`,
+                {
+                    name: `${this.prefix}-${w.name}-volume-init`,
+                    image: this.volumeInitImage().imageId,
+                    command: ["chown", `${w.user.uid}:${w.user.gid}`, ...w.volumes.map((v) => v.path)],
+                    user: "0:0",
+                    capabilities: { drops: ["ALL"], adds: ["CHOWN"] },
+                    securityOpts: ["no-new-privileges:true"],
+                    networkMode: "none",
+                    mounts,
+                    attach: true,
+                    mustRun: false,
+                    restart: "no",
+                    labels: this.labelList(w, "volume-init"),
+                },
+                opts,
+            );
+        }
+
+        const replicas = Array.from({ length: w.replicas }, (_, i) => {
+            const suffix = w.replicas > 1 ? `-${i + 1}` : "";
+            return new docker.Container(
+                `${w.name}${suffix}`,
+                {
+                    name: `${this.prefix}-${w.name}${suffix}`,
+                    hostname: w.name,
+                    image: image.imageId,
+                    entrypoints: w.command ? [...w.command] : undefined,
+                    command: w.args ? [...w.args] : undefined,
+                    envs: this.envs(w),
+                    user: `${w.user.uid}:${w.user.gid}`,
+                    capabilities: { drops: ["ALL"], adds: [...w.capabilities] },
+                    securityOpts: ["no-new-privileges:true"],
+                    // Docker copies uploads into the container before it starts, which a
+                    // read-only root filesystem refuses; such images stay writable here.
+                    readOnly: w.readOnlyRootFilesystem && w.files.length === 0,
+                    tmpfs: Object.fromEntries(w.scratch.map((p) => [p, "rw,nosuid,nodev,size=64m"])),
+                    mounts,
+                    uploads: w.files.map((f) => ({ file: f.path, content: f.secret ? pulumi.secret(f.content) : f.content })),
+                    networksAdvanced: [{ name: this.network.name, aliases: [w.name] }],
+                    ports: w.public ? this.ports(w) : [],
+                    healthcheck: {
+                        tests: dockerHealthTest(w.probe),
+                        interval: "10s",
+                        timeout: "5s",
+                        retries: 6,
+                        startPeriod: `${w.probe.startSeconds}s`,
+                        startInterval: "2s",
+                    },
+                    wait: true,
+                    waitTimeout: w.probe.startSeconds + 120,
+                    memory: w.resources.memoryMiB,
+                    cpus: String(w.resources.cpu),
+                    restart: "unless-stopped",
+                    labels: this.labelList(w, "service"),
+                },
+                { parent, dependsOn: [...after, ...(volumeInit ? [volumeInit] : [])] },
+            );
+        });
+        ready.push(...replicas);
+
+        return { ready, endpoint: pulumi.output(this.endpoint(w)) };
+    }
+
+    /** One pull of the volume-init image for the whole stack, made when a service first needs it. */
+    private volumeInitImage(): docker.RemoteImage {
+        this.initImage ??= new docker.RemoteImage("volume-init-image", { name: VOLUME_INIT_IMAGE, keepLocally: true }, { parent: this.parent });
+        return this.initImage;
+    }
+
+    private endpoint(w: Workload): string {
+        if (!w.public) return `${w.scheme}://${w.name}:${w.connection.port}`;
+        const host = this.spec.bindAddress === "0.0.0.0" ? "127.0.0.1" : this.spec.bindAddress;
+        return `${w.scheme}://${host}:${this.spec.hostPorts[w.name][w.connection.port]}`;
+    }
+
+    private ports(w: Workload) {
+        const host = this.spec.hostPorts[w.name] ?? {};
+        return w.ports.map((p) => ({ internal: p.port, external: host[p.port], ip: this.spec.bindAddress, protocol: p.protocol ?? "tcp" }));
+    }
+
+    /** `KEY=value` strings; the list is a secret as soon as one value is. */
+    private envs(w: Workload): pulumi.Output<string[]> {
+        const plain = Object.entries(w.env).map(([k, v]) => pulumi.interpolate`${k}=${v}`);
+        const secret = Object.entries(w.secretEnv).map(([k, v]) => pulumi.secret(pulumi.interpolate`${k}=${v}`));
+        const all = pulumi.all([...plain, ...secret]);
+        return Object.keys(w.secretEnv).length > 0 ? pulumi.secret(all) : all;
+    }
+
+    private labels(w?: Workload): Record<string, string> {
+        return {
+            "dev.slipway.project": this.spec.project,
+            "dev.slipway.stack": this.spec.stack,
+            ...(w ? { "dev.slipway.service": w.name, "dev.slipway.type": w.type } : {}),
+        };
+    }
+
+    private labelList(w?: Workload, role?: string) {
+        return Object.entries({ ...this.labels(w), ...(role ? { "dev.slipway.role": role } : {}) }).map(([label, value]) => ({ label, value }));
+    }
+}

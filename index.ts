@@ -1,0 +1,8 @@
+// Slipway: stack config in, a whole platform with generated credentials out.
+import { main } from "./components/program";
+
+const outputs = main();
+
+export const target = outputs.target;
+export const endpoints = outputs.endpoints;
+export const credentials = outputs.credentials;
