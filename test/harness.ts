@@ -17,7 +17,7 @@ export interface Recorded {
     type: string;
     name: string;
     inputs: Record<string, any>;
-    /** Names of the resources the engine is told this one depends on (dependsOn and inputs). */
+    /** `type::name` of the resources the engine is told this one depends on (dependsOn and inputs). */
     dependsOn: string[];
 }
 
@@ -99,7 +99,11 @@ export async function runProgram(
     const monitor = pulumi.runtime.getMonitor() as any;
     const register = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req: any, callback: any) => {
-        const names = (req.getDependenciesList() as string[]).map((urn) => urn.slice(urn.lastIndexOf("::") + 2));
+        // urn:pulumi:<stack>::<project>::<parent types$>type::name -> "type::name"
+        const names = (req.getDependenciesList() as string[]).map((urn) => {
+            const [, , types, name] = urn.split("::");
+            return `${types.slice(types.lastIndexOf("$") + 1)}::${name}`;
+        });
         dependencies.set(`${req.getType()}::${req.getName()}`, names);
         return register(req, callback);
     };

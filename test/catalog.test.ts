@@ -1,0 +1,115 @@
+// The catalog as data: what every entry must say about its service, checked for all of them.
+import { strict as assert } from "assert";
+import { createHmac } from "crypto";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { CATALOG } from "../components/catalog";
+import { minioMetricsToken } from "../components/catalog/minio";
+import { VAULT_START } from "../components/catalog/vault";
+import { imagePin } from "../components/config/validate";
+
+const catalogTypes = Object.values(CATALOG).filter((t) => t.type !== "app");
+
+describe("catalog", () => {
+    it("covers the first part of SPEC.md's catalog", () => {
+        assert.deepEqual(Object.keys(CATALOG).sort(), ["app", "grafana", "minio", "neo4j", "nginx", "opa", "postgres", "prometheus", "redis", "vault"]);
+    });
+
+    for (const t of catalogTypes) {
+        describe(t.type, () => {
+            it("pins its image", () => assert.ok(["tag", "digest"].includes(imagePin(t.image)), t.image));
+            it("runs as a non-root user with no added capabilities", () => {
+                assert.ok(t.user.uid > 0, "uid");
+                assert.deepEqual(t.capabilities ?? [], []);
+            });
+            it("declares ports and an in-image health check on one of them", () => {
+                assert.ok(t.ports.length > 0);
+                assert.ok(t.healthCommand, "a command Docker can run inside this image");
+                const port = t.healthPort ?? t.ports[0].port;
+                assert.ok(t.ports.some((p) => p.port === port), "health port is a declared port");
+                const command = typeof t.healthCommand === "string" ? t.healthCommand : t.healthCommand!.join(" ");
+                assert.ok(command.includes(String(port)), `health command targets port ${port}: ${command}`);
+                if (t.health.kind === "http") assert.ok(command.includes(t.health.path), "checks the same path as the HTTP probe");
+            });
+            it("keeps data only under absolute paths", () => {
+                for (const v of t.volumes ?? []) assert.match(v.path, /^\/[^\s]*$/);
+                for (const p of t.scratch ?? []) assert.match(p, /^\/[^\s]*$/);
+            });
+            it("never puts a credential on a command line", () => {
+                // Health commands and args are visible to `docker inspect`/`ps`; credentials come from the environment.
+                const command = JSON.stringify(t.healthCommand ?? "");
+                assert.ok(!/password=|--requirepass [^"$]/i.test(command), command);
+            });
+        });
+    }
+});
+
+describe("minio metrics token", () => {
+    it("is the HS512 JWT `mc admin prometheus generate` makes: sub = access key, iss = prometheus", () => {
+        const token = minioMetricsToken("slipway", "s3cr3t-key");
+        const [header, claims, signature] = token.split(".");
+        assert.deepEqual(JSON.parse(Buffer.from(header, "base64url").toString()), { alg: "HS512", typ: "JWT" });
+        const c = JSON.parse(Buffer.from(claims, "base64url").toString());
+        assert.equal(c.sub, "slipway");
+        assert.equal(c.iss, "prometheus");
+        assert.ok(c.exp > Date.UTC(2090, 0, 1) / 1000, "does not expire within the platform's life");
+        const expected = createHmac("sha512", "s3cr3t-key").update(`${header}.${claims}`).digest("base64url");
+        assert.equal(signature, expected);
+        assert.notEqual(minioMetricsToken("slipway", "other-key"), token, "depends on the secret key");
+        assert.equal(minioMetricsToken("slipway", "s3cr3t-key"), token, "stable across runs (no diff on every update)");
+    });
+});
+
+describe("vault server-mode start script, against a stub vault CLI", () => {
+    // The stub behaves like Vault's CLI as the script uses it: the server starts sealed, `status`
+    // exits 2 while sealed, `operator init` prints one unseal key and a root token, `unseal`
+    // needs that key, and `token create -id` needs the root token.
+    const STUB = `#!/bin/sh
+S="$STUB_STATE"
+case "$1 $2" in
+  "server -config=/vault/config/slipway.hcl") rm -f "$S/unsealed"; touch "$S/running"; sleep 1; exit 0 ;;
+  "status ") [ -e "$S/running" ] || exit 1; [ -e "$S/unsealed" ] || exit 2; exit 0 ;;
+  "operator init") echo init >> "$S/calls"; printf 'Unseal Key 1: KEY-123\\n\\nInitial Root Token: hvs.ROOT\\n'; touch "$S/initialised" ;;
+  "operator unseal") echo "unseal $3" >> "$S/calls"; [ "$3" = KEY-123 ] && touch "$S/unsealed" ;;
+  "token lookup") grep -qx "$VAULT_TOKEN" "$S/tokens" 2>/dev/null ;;
+  "token create") [ "$VAULT_TOKEN" = hvs.ROOT ] || exit 2; echo "create $3" >> "$S/calls"; echo "\${3#-id=}" >> "$S/tokens" ;;
+  *) echo "unexpected: $*" >&2; exit 9 ;;
+esac
+`;
+    let dir: string;
+    const start = () =>
+        spawnSync("sh", [path.join(dir, "start.sh")], {
+            encoding: "utf8",
+            timeout: 20000,
+            env: {
+                PATH: `${path.join(dir, "bin")}:/usr/bin:/bin`,
+                STUB_STATE: path.join(dir, "state"),
+                SLIPWAY_VAULT_INIT: path.join(dir, "state", "init.txt"),
+                SLIPWAY_ROOT_TOKEN: "generated-by-pulumi",
+            },
+        });
+    before(() => {
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-vault-"));
+        fs.mkdirSync(path.join(dir, "bin"));
+        fs.mkdirSync(path.join(dir, "state"));
+        fs.writeFileSync(path.join(dir, "bin", "vault"), STUB, { mode: 0o755 });
+        fs.writeFileSync(path.join(dir, "start.sh"), VAULT_START);
+    });
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    it("initialises once, unseals on every start, and makes the generated token a root token once", () => {
+        const first = start();
+        assert.equal(first.status, 0, first.stderr);
+        assert.match(first.stdout, /initialised and unsealed/);
+        const init = path.join(dir, "state", "init.txt");
+        assert.equal(fs.statSync(init).mode & 0o777, 0o600, "the unseal key is readable by Vault's user only");
+
+        const second = start(); // a restart: sealed again, already initialised
+        assert.equal(second.status, 0, second.stderr);
+        const calls = fs.readFileSync(path.join(dir, "state", "calls"), "utf8").trim().split("\n");
+        assert.deepEqual(calls, ["init", "unseal KEY-123", "create -id=generated-by-pulumi", "unseal KEY-123"]);
+        assert.equal(fs.readFileSync(path.join(dir, "state", "tokens"), "utf8"), "generated-by-pulumi\n");
+    });
+});
