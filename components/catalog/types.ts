@@ -5,6 +5,15 @@ import {
     Connection, FileSpec, HealthSpec, MetricsSpec, PlatformSpec, PortSpec, Resources, ServiceSpec, VolumeSpec,
 } from "../model";
 
+export interface HostAccess {
+    /** Why the type needs the host, shown when a target refuses it. */
+    readonly reason: string;
+    /** Host paths mounted read-only into the container. */
+    readonly mounts: readonly { readonly hostPath: string; readonly path: string }[];
+    /** The container runs as root (reading host files owned by root needs it). */
+    readonly root?: boolean;
+}
+
 /** Generated credentials a service owns; every value is a Pulumi secret. */
 export interface Credentials {
     readonly password?: pulumi.Output<string>;
@@ -57,6 +66,11 @@ export interface CatalogType {
     /** Capabilities the process needs after all are dropped; say why next to each. */
     readonly capabilities?: readonly string[];
     readonly volumes?: readonly VolumeSpec[];
+    /**
+     * Access to the host the type cannot work without (cadvisor reads the host's cgroups). It is
+     * declared, never implied: targets that do not allow it refuse the type with this reason.
+     */
+    readonly hostAccess?: HostAccess;
     /** Writable paths that need not persist; with these, the root filesystem can be read-only. */
     readonly scratch?: readonly string[];
     readonly readOnlyRootFilesystem: boolean;
