@@ -6,3 +6,4 @@ const outputs = main();
 export const target = outputs.target;
 export const endpoints = outputs.endpoints;
 export const credentials = outputs.credentials;
+export const namespace = outputs.namespace;

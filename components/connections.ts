@@ -2,12 +2,12 @@
 // one function, used by every target, so an app sees the same variables everywhere.
 import * as pulumi from "@pulumi/pulumi";
 import { envPrefix } from "./config/validate";
-import { Connection } from "./model";
+import { Connection, SECRET_KEYS, SecretRef } from "./model";
 
 export interface InjectedEnv {
     readonly env: Record<string, pulumi.Input<string>>;
-    /** Values that carry a credential; each a Pulumi secret. */
-    readonly secretEnv: Record<string, pulumi.Output<string>>;
+    /** Values that carry a credential, kept in the used service's secret store. */
+    readonly secretEnv: Record<string, SecretRef>;
 }
 
 /** `S_HOST`, `S_PORT`, `S_URL`, and the credentials S has, for one used service S. */
@@ -17,13 +17,25 @@ export function connectionEnv(service: string, c: Connection): InjectedEnv {
         [`${S}_HOST`]: c.host,
         [`${S}_PORT`]: String(c.port),
     };
-    const secretEnv: Record<string, pulumi.Output<string>> = {};
-    const carriesCredential = c.password !== undefined || c.token !== undefined;
-    if (carriesCredential) secretEnv[`${S}_URL`] = pulumi.secret(c.url);
+    const secretEnv: Record<string, SecretRef> = {};
+    const ref = (key: string, value: pulumi.Output<string>): SecretRef => ({ owner: service, key, value: pulumi.secret(value) });
+    if (carriesCredential(c)) secretEnv[`${S}_URL`] = ref(SECRET_KEYS.url, c.url);
     else env[`${S}_URL`] = c.url;
     if (c.username !== undefined) env[`${S}_USERNAME`] = c.username;
-    if (c.password !== undefined) secretEnv[`${S}_PASSWORD`] = pulumi.secret(c.password);
+    if (c.password !== undefined) secretEnv[`${S}_PASSWORD`] = ref(SECRET_KEYS.password, c.password);
     if (c.database !== undefined) env[`${S}_DATABASE`] = c.database;
-    if (c.token !== undefined) secretEnv[`${S}_TOKEN`] = pulumi.secret(c.token);
+    if (c.token !== undefined) secretEnv[`${S}_TOKEN`] = ref(SECRET_KEYS.token, c.token);
     return { env, secretEnv };
+}
+
+/** A service with a password or token treats its URL as a credential too. */
+export const carriesCredential = (c: Connection) => c.password !== undefined || c.token !== undefined;
+
+/** What a service keeps in its own secret store for its consumers. */
+export function connectionSecrets(c: Connection): Record<string, pulumi.Output<string>> {
+    const out: Record<string, pulumi.Output<string>> = {};
+    if (c.password !== undefined) out[SECRET_KEYS.password] = pulumi.secret(c.password);
+    if (c.token !== undefined) out[SECRET_KEYS.token] = pulumi.secret(c.token);
+    if (carriesCredential(c)) out[SECRET_KEYS.url] = pulumi.secret(c.url);
+    return out;
 }

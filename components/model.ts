@@ -8,6 +8,23 @@ export type TargetName = (typeof TARGETS)[number];
 export const SIZES = ["small", "medium", "large"] as const;
 export type Size = (typeof SIZES)[number];
 
+/** Targets whose workloads run on Kubernetes. */
+export const KUBERNETES_TARGETS: readonly TargetName[] = ["kind", "kubernetes", "eks"];
+
+/** How public services are reached on Kubernetes targets. */
+export const EXPOSURES = ["nodePort", "loadBalancer", "ingress"] as const;
+export type Exposure = (typeof EXPOSURES)[number];
+
+export interface KubernetesSettings {
+    /** kubeconfig context; undefined means the kubeconfig's current context. */
+    readonly context?: string;
+    readonly namespace: string;
+    readonly exposure: Exposure;
+    /** Ingress hosts are `<service>.<ingressDomain>`. */
+    readonly ingressDomain?: string;
+    readonly ingressClass?: string;
+    readonly storageClass?: string;
+}
 /** How readiness is judged, as the user wrote it or a catalog type defaults it. */
 export type HealthSpec =
     | { readonly kind: "http"; readonly path: string }
@@ -46,6 +63,8 @@ export interface PlatformSpec {
     readonly bindAddress: string;
     /** Dev-mode servers (Vault `-dev`) are allowed; only on the docker target. */
     readonly devMode: boolean;
+    /** Settings of the Kubernetes targets (kind, kubernetes, eks); undefined elsewhere. */
+    readonly kubernetes?: KubernetesSettings;
     /** Services in dependency order: every service comes after the services it uses. */
     readonly services: readonly ServiceSpec[];
     /** Host ports of every public service, by container port, on targets with host ports. */
@@ -114,6 +133,20 @@ export interface Connection {
     readonly token?: pulumi.Output<string>;
 }
 
+/**
+ * A credential as a workload receives it: its value, and where it is kept, the secret store of
+ * the service that owns it under a key. Targets with a secret store (Kubernetes) reference it
+ * there; others (Docker) pass the value, always as a Pulumi secret.
+ */
+export interface SecretRef {
+    readonly owner: string;
+    readonly key: string;
+    readonly value: pulumi.Output<string>;
+}
+
+/** Keys of a service's secret store under which consumers find its connection credentials. */
+export const SECRET_KEYS = { password: "password", token: "token", url: "url" } as const;
+
 export interface Resources {
     /** CPU limit in cores, e.g. 0.5. */
     readonly cpu: number;
@@ -134,8 +167,10 @@ export interface Workload {
     /** Ports the container listens on; the first is the one consumers connect to. */
     readonly ports: readonly PortSpec[];
     readonly env: Readonly<Record<string, pulumi.Input<string>>>;
-    /** Environment variables whose values are credentials; every value is a Pulumi secret. */
-    readonly secretEnv: Readonly<Record<string, pulumi.Output<string>>>;
+    /** Environment variables whose values are credentials, by where each is kept. */
+    readonly secretEnv: Readonly<Record<string, SecretRef>>;
+    /** This service's secret store: every credential it owns, by key; each a Pulumi secret. */
+    readonly ownSecrets: Readonly<Record<string, pulumi.Output<string>>>;
     readonly files: readonly FileSpec[];
     readonly volumes: readonly VolumeSpec[];
     /** Writable paths that need not survive a restart (tmpfs / emptyDir). */
@@ -151,8 +186,8 @@ export interface Workload {
     readonly resources: Resources;
     readonly replicas: number;
     readonly public: boolean;
-    /** Services this one starts after (its `uses`). */
-    readonly dependsOn: readonly string[];
+    /** Services this one starts after (its `uses`), with the port it connects to. */
+    readonly dependsOn: readonly { readonly name: string; readonly port: number }[];
     /** Services this one opens connections to: `uses` plus what the type implies (scrape targets, proxied apps). */
     readonly reaches: readonly string[];
     readonly connection: Connection;

@@ -20,6 +20,8 @@ export class Platform extends pulumi.ComponentResource {
     public readonly endpoints: pulumi.Output<Record<string, string>>;
     /** Service name -> generated credentials; a Pulumi secret. */
     public readonly credentials: pulumi.Output<Record<string, ServiceCredentials>>;
+    /** Outputs the target adds: the namespace on Kubernetes, a kubeconfig on EKS. */
+    public readonly targetOutputs: Record<string, pulumi.Input<unknown>>;
 
     constructor(spec: PlatformSpec, opts?: pulumi.ComponentResourceOptions) {
         super("slipway:platform:Platform", spec.stack, {}, opts);
@@ -49,6 +51,7 @@ export class Platform extends pulumi.ComponentResource {
             }));
         }
         this.credentials = pulumi.secret(pulumi.all(creds));
-        this.registerOutputs({ endpoints: this.endpoints, credentials: this.credentials });
+        this.targetOutputs = target.outputs?.() ?? {};
+        this.registerOutputs({ endpoints: this.endpoints, credentials: this.credentials, ...this.targetOutputs });
     }
 }

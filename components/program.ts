@@ -7,10 +7,12 @@ export interface StackOutputs {
     target: string;
     endpoints: pulumi.Output<Record<string, string>>;
     credentials: pulumi.Output<Record<string, ServiceCredentials>>;
+    /** Kubernetes targets: the stack's namespace. */
+    namespace?: pulumi.Input<unknown>;
 }
 
 export function main(): StackOutputs {
     const spec = loadPlatformSpec();
     const platform = new Platform(spec);
-    return { target: spec.target, endpoints: platform.endpoints, credentials: platform.credentials };
+    return { target: spec.target, endpoints: platform.endpoints, credentials: platform.credentials, ...platform.targetOutputs };
 }

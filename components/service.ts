@@ -5,8 +5,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { CatalogType, Credentials, Peer, ServiceContext } from "./catalog/types";
 import { catalogEntry } from "./catalog";
-import { connectionEnv } from "./connections";
-import { Connection, MetricsSpec, PlatformSpec, Probe, ServiceSpec, Workload } from "./model";
+import { connectionEnv, connectionSecrets } from "./connections";
+import { Connection, MetricsSpec, PlatformSpec, Probe, SecretRef, ServiceSpec, Workload } from "./model";
 import { resolveResources } from "./resources";
 
 /** What a materializer hands back for one deployed service. */
@@ -20,6 +20,8 @@ export interface Deployed {
 /** A target's way of running workloads. */
 export interface Materializer {
     deploy(workload: Workload, parent: pulumi.ComponentResource, after: readonly pulumi.Resource[]): Deployed;
+    /** Stack outputs the target adds (the namespace, a kubeconfig …). */
+    outputs?(): Record<string, pulumi.Input<unknown>>;
 }
 
 /** `node-exporter` -> `NodeExporter`, for type tokens. */
@@ -85,15 +87,24 @@ export class Service extends pulumi.ComponentResource {
         const { entry, spec, context } = this;
         const configured = entry.configure?.(context, [...peers.values()]) ?? {};
 
+        // Credentials this service owns are kept in its own store: for its consumers (password,
+        // token, url), for its `secrets:` list, and whatever its type derives from them.
+        const ownSecrets: Record<string, pulumi.Output<string>> = { ...connectionSecrets(this.connection) };
+        const own = (key: string, value: pulumi.Output<string>): SecretRef => {
+            ownSecrets[key] = pulumi.secret(value);
+            return { owner: this.name, key, value: ownSecrets[key] };
+        };
+
         const env: Record<string, pulumi.Input<string>> = { ...configured.env };
-        const secretEnv: Record<string, pulumi.Output<string>> = { ...configured.secretEnv };
+        const secretEnv: Record<string, SecretRef> = {};
+        for (const [key, value] of Object.entries(configured.secretEnv ?? {})) secretEnv[key] = own(key, value);
         for (const used of spec.uses) {
             const injected = connectionEnv(used, peers.get(used)!.connection);
             Object.assign(env, injected.env);
             Object.assign(secretEnv, injected.secretEnv);
         }
         Object.assign(env, spec.env);
-        Object.assign(secretEnv, this.credentials.secrets);
+        for (const [key, value] of Object.entries(this.credentials.secrets)) secretEnv[key] = own(key, value);
 
         const ports = entry.type === "app" ? [{ name: "http", port: context.port }] : entry.ports;
         return {
@@ -106,6 +117,7 @@ export class Service extends pulumi.ComponentResource {
             ports,
             env,
             secretEnv,
+            ownSecrets,
             files: configured.files ?? [],
             volumes: entry.volumes ?? [],
             scratch: entry.scratch ?? [],
@@ -117,7 +129,7 @@ export class Service extends pulumi.ComponentResource {
             resources: context.resources,
             replicas: spec.replicas ?? 1,
             public: spec.public,
-            dependsOn: spec.uses,
+            dependsOn: spec.uses.map((name) => ({ name, port: peers.get(name)!.port })),
             reaches: [...new Set([...spec.uses, ...(configured.reaches ?? [])])].filter((n) => n !== this.name),
             connection: this.connection,
         };

@@ -25,7 +25,7 @@ export interface Run {
     resources: Recorded[];
     /** Every value a RandomPassword generated in this run. */
     generated: string[];
-    outputs: { target: string; endpoints: Record<string, string>; credentials: Record<string, any> };
+    outputs: { target: string; endpoints: Record<string, string>; credentials: Record<string, any>; namespace?: string };
     /** Whether each stack output is a Pulumi secret. */
     secretOutputs: Record<string, boolean>;
 }
@@ -116,8 +116,9 @@ export async function runProgram(
         endpoints: await pulumi.isSecret(out.endpoints),
         credentials: await pulumi.isSecret(out.credentials),
     };
+    const namespace = out.namespace === undefined ? undefined : ((await promiseOf(pulumi.output(out.namespace))) as string);
     await waitForRPCs();
-    return { resources: into, generated, outputs: { target: out.target, endpoints, credentials }, secretOutputs };
+    return { resources: into, generated, outputs: { target: out.target, endpoints, credentials, namespace }, secretOutputs };
 }
 
 /** Run and expect failure: the error and how many resources were registered before it. */
@@ -138,4 +139,27 @@ export const containers = (run: Run) => run.resources.filter((r) => r.type === "
 export function envOf(container: Recorded): Record<string, string> {
     const list: string[] = plain(container.inputs.envs) ?? [];
     return Object.fromEntries(list.map((e) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)]));
+}
+
+/** Every string in a value, with whether it sits inside a Pulumi secret. */
+export function strings(v: unknown, secret = false, out: { s: string; secret: boolean }[] = []) {
+    if (isWrappedSecret(v)) strings(v.value, true, out);
+    else if (typeof v === "string") out.push({ s: v, secret });
+    else if (Array.isArray(v)) v.forEach((x) => strings(x, secret, out));
+    else if (v && typeof v === "object") Object.values(v).forEach((x) => strings(x, secret, out));
+    return out;
+}
+
+/** Generated values appear only inside secrets: in resource inputs, and never in endpoints. */
+export function plainTextLeaks(run: Run): string[] {
+    const leaks: string[] = [];
+    for (const r of run.resources) {
+        for (const { s, secret } of strings(r.inputs)) {
+            if (!secret && run.generated.some((g) => s.includes(g))) leaks.push(`${r.type} ${r.name}`);
+        }
+    }
+    const endpoints = JSON.stringify(run.outputs.endpoints);
+    if (run.generated.some((g) => endpoints.includes(g))) leaks.push("output endpoints");
+    if (!run.secretOutputs.credentials) leaks.push("output credentials is not a secret");
+    return [...new Set(leaks)];
 }

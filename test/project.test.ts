@@ -7,7 +7,7 @@ import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 import { CONFIG_KEYS } from "../components/config/validate";
-import { ROOT, runExpectingError, runProgram, stackConfig } from "./harness";
+import { ROOT, runProgram, stackConfig } from "./harness";
 
 const read = (f: string) => fs.readFileSync(path.join(ROOT, f), "utf8");
 const project = YAML.parse(read("Pulumi.yaml"));
@@ -62,12 +62,6 @@ describe("project", () => {
         assert.equal(index.target, "docker");
         const endpoints = await new Promise<Record<string, string>>((r) => index.endpoints.apply(r));
         assert.equal(endpoints.grafana, "http://127.0.0.1:3000");
-    });
-
-    it("the staging stack stops with a clear error until the kind target exists", async () => {
-        const { message, registered } = await runExpectingError(stackConfig("staging"));
-        assert.equal(message, "invalid Slipway configuration:\nslipway:target: target kind is not implemented yet; implemented: docker");
-        assert.equal(registered, 0);
     });
 });
 

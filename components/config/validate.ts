@@ -1,7 +1,9 @@
 // Validation of stack configuration: pure, total, and the only place config rules live.
 // Every problem is reported at once, each message starting with the config path it is about,
 // so that a bad stack stops before a single resource is registered (SPEC "Bad input").
-import { HealthSpec, PlatformSpec, ServiceSpec, SIZES, Size, TARGETS, TargetName } from "../model";
+import {
+    EXPOSURES, Exposure, HealthSpec, KUBERNETES_TARGETS, KubernetesSettings, PlatformSpec, ServiceSpec, SIZES, Size, TARGETS, TargetName,
+} from "../model";
 import { parseBytes, parseCpu } from "./quantity";
 
 /** What validation needs to know about a catalog type. */
@@ -28,7 +30,16 @@ export type ValidationResult = { ok: true; spec: PlatformSpec } | { ok: false; p
 export const NS = "slipway";
 
 /** Top-level keys this program reads; any other `slipway:` key is a typo. */
-export const CONFIG_KEYS = ["target", "platform", "services", "size", "bindAddress", "devMode"] as const;
+export const CONFIG_KEYS = [
+    "target", "platform", "services", "size", "bindAddress", "devMode",
+    "kubeContext", "namespace", "exposure", "ingressDomain", "ingressClass", "storageClass",
+] as const;
+
+/** Keys that only mean something on the Kubernetes targets. */
+const KUBERNETES_KEYS = ["kubeContext", "namespace", "exposure", "ingressDomain", "ingressClass", "storageClass"];
+
+/** The kind cluster that kind/cluster.yaml creates, and its kubeconfig context. */
+export const KIND_CONTEXT = "kind-slipway";
 
 const SERVICE_FIELDS = [
     "type", "image", "port", "health", "public", "hostPort", "uses", "env", "secrets",
@@ -174,6 +185,7 @@ export function validate(input: ValidationInput): ValidationResult {
     }
 
     const hostPorts = assignHostPorts(services, input.types, problem);
+    const kubernetes = validateKubernetes(cfg, target, input.stack, problem);
 
     if (problems.length > 0) return { ok: false, problems };
     return {
@@ -186,10 +198,52 @@ export function validate(input: ValidationInput): ValidationResult {
             size: size as Size,
             bindAddress: bindAddress as string,
             devMode: devMode as boolean,
+            kubernetes,
             services: dependencyOrder(services, byName),
             hostPorts,
         },
     };
+}
+
+const DOMAIN = /^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+
+function validateKubernetes(
+    cfg: Readonly<Record<string, unknown>>,
+    target: unknown,
+    stack: string,
+    problem: Report,
+): KubernetesSettings | undefined {
+    const onKubernetes = KUBERNETES_TARGETS.includes(target as TargetName);
+    if (!onKubernetes) {
+        if ((TARGETS as readonly unknown[]).includes(target)) {
+            for (const key of KUBERNETES_KEYS) {
+                if (cfg[key] !== undefined) problem(key, `only applies to targets ${KUBERNETES_TARGETS.join(", ")}, not ${target}`);
+            }
+        }
+        return undefined;
+    }
+    const text = (key: string): string | undefined => {
+        const v = cfg[key];
+        if (v === undefined) return undefined;
+        if (typeof v !== "string" || v.trim() === "") {
+            problem(key, `${JSON.stringify(v)} is not a non-empty string`);
+            return undefined;
+        }
+        return v;
+    };
+    const context = text("kubeContext") ?? (target === "kind" ? KIND_CONTEXT : undefined);
+    const namespace = text("namespace") ?? `slipway-${stack}`.toLowerCase().replace(/[^a-z0-9-]/g, "-").slice(0, 63);
+    if (!DNS_LABEL.test(namespace)) problem("namespace", `${JSON.stringify(namespace)} is not a namespace name (a DNS label)`);
+    const exposure = (cfg.exposure ?? (target === "kind" ? "nodePort" : "loadBalancer")) as Exposure;
+    if (!(EXPOSURES as readonly unknown[]).includes(exposure)) {
+        problem("exposure", `${JSON.stringify(cfg.exposure)} is not an exposure; one of ${EXPOSURES.join(", ")}`);
+    } else if (target === "kind" && exposure !== "nodePort") {
+        problem("exposure", `target kind publishes services on node ports mapped by kind/cluster.yaml; ${exposure} needs a cluster that provides it`);
+    }
+    const ingressDomain = text("ingressDomain");
+    if (ingressDomain !== undefined && !DOMAIN.test(ingressDomain)) problem("ingressDomain", `${JSON.stringify(ingressDomain)} is not a DNS domain`);
+    if (exposure === "ingress" && cfg.ingressDomain === undefined) problem("ingressDomain", "required when exposure is ingress");
+    return { context, namespace, exposure, ingressDomain, ingressClass: text("ingressClass"), storageClass: text("storageClass") };
 }
 
 function parseBool(v: unknown): boolean | undefined {

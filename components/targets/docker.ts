@@ -158,7 +158,7 @@ export class DockerTarget implements Materializer {
     /** `KEY=value` strings; the list is a secret as soon as one value is. */
     private envs(w: Workload): pulumi.Output<string[]> {
         const plain = Object.entries(w.env).map(([k, v]) => pulumi.interpolate`${k}=${v}`);
-        const secret = Object.entries(w.secretEnv).map(([k, v]) => pulumi.secret(pulumi.interpolate`${k}=${v}`));
+        const secret = Object.entries(w.secretEnv).map(([k, v]) => pulumi.secret(pulumi.interpolate`${k}=${v.value}`));
         const all = pulumi.all([...plain, ...secret]);
         return Object.keys(w.secretEnv).length > 0 ? pulumi.secret(all) : all;
     }

@@ -1,22 +1,54 @@
 // Target selection. Each target's module is loaded only when a stack uses it, so a Docker
 // stack never loads the Kubernetes or AWS providers.
 import * as pulumi from "@pulumi/pulumi";
-import { PlatformSpec, TargetName } from "../model";
+import { CATALOG } from "../catalog";
+import { KUBERNETES_TARGETS, PlatformSpec, TargetName } from "../model";
 import { Materializer } from "../service";
 
-const IMPLEMENTED: readonly TargetName[] = ["docker"];
+const IMPLEMENTED: readonly TargetName[] = ["docker", "kind", "kubernetes"];
+
+/** The container ports of a service: the app's own, or its catalog type's. */
+export function servicePorts(spec: PlatformSpec): (service: string) => number[] {
+    const byName = new Map(spec.services.map((s) => [s.name, s]));
+    return (name) => {
+        const s = byName.get(name)!;
+        return s.type === "app" ? [s.port!] : CATALOG[s.type].ports.map((p) => p.port);
+    };
+}
 
 /** Rules that depend on the target, in the same `slipway:<path>: message` form as the rest. */
 export function targetProblems(spec: PlatformSpec): string[] {
     if (!IMPLEMENTED.includes(spec.target)) {
         return [`slipway:target: target ${spec.target} is not implemented yet; implemented: ${IMPLEMENTED.join(", ")}`];
     }
-    switch (spec.target) {
-        case "docker":
-            return (require("./docker") as typeof import("./docker")).dockerProblems(spec);
-        default:
-            return [];
+    if (spec.target === "docker") return (require("./docker") as typeof import("./docker")).dockerProblems(spec);
+    if (KUBERNETES_TARGETS.includes(spec.target)) return kubernetesProblems(spec);
+    return [];
+}
+
+function kubernetesProblems(spec: PlatformSpec): string[] {
+    const { KIND_NODE_PORTS } = require("./kubernetes") as typeof import("./kubernetes");
+    const problems: string[] = [];
+    for (const s of spec.services) {
+        const host = CATALOG[s.type].hostAccess;
+        if (host) {
+            problems.push(
+                `slipway:services.${s.name}.type: ${s.type} needs the host (${host.reason}); ` +
+                    `target ${spec.target} runs every pod under the restricted Pod Security Standard, which forbids host paths`,
+            );
+        }
+        if (s.public && spec.kubernetes!.exposure === "ingress" && CATALOG[s.type].scheme !== "http") {
+            problems.push(`slipway:services.${s.name}.public: exposure ingress carries HTTP only, and ${s.type} speaks ${CATALOG[s.type].scheme}`);
+        }
     }
+    if (spec.target === "kind") {
+        const ports = servicePorts(spec);
+        const needed = spec.services.filter((s) => s.public).reduce((n, s) => n + ports(s.name).length, 0);
+        if (needed > KIND_NODE_PORTS.count) {
+            problems.push(`slipway:services: public services need ${needed} node ports; kind/cluster.yaml maps ${KIND_NODE_PORTS.count} (${KIND_NODE_PORTS.first}-${KIND_NODE_PORTS.first + KIND_NODE_PORTS.count - 1})`);
+        }
+    }
+    return problems;
 }
 
 export function materializerFor(spec: PlatformSpec, parent: pulumi.Resource): Materializer {
@@ -24,6 +56,11 @@ export function materializerFor(spec: PlatformSpec, parent: pulumi.Resource): Ma
         case "docker": {
             const { DockerTarget } = require("./docker") as typeof import("./docker");
             return new DockerTarget(spec, parent);
+        }
+        case "kind":
+        case "kubernetes": {
+            const { KubernetesTarget } = require("./kubernetes") as typeof import("./kubernetes");
+            return new KubernetesTarget(spec, parent, servicePorts(spec));
         }
         default:
             throw new Error(`target ${spec.target} is not implemented`);

@@ -1,0 +1,358 @@
+// The Kubernetes materializer, for kind, any kubeconfig context, and EKS: workloads become
+// Deployments (or StatefulSets where they keep data), Services, Secrets and ConfigMaps in one
+// namespace per stack that enforces the `restricted` Pod Security Standard.
+//
+// - Credentials: one Secret per service that owns any; every credential a container receives
+//   is a secretKeyRef into the owning service's Secret, never a literal value.
+// - Order: a workload that uses others has an init container that waits until each of their
+//   Services answers (a Service only routes to ready pods), so a first deploy has no crash loops.
+// - Network: default deny in and out; DNS allowed; each pod may open connections only to the
+//   services it reaches (its `uses`, Prometheus' scrape targets, nginx's routes), and accepts
+//   connections on its own ports only from those that reach it (and from outside if public).
+import { createHash } from "crypto";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { formatCpu } from "../config/quantity";
+import { KubernetesSettings, PlatformSpec, Probe, Workload } from "../model";
+import { Deployed, Materializer } from "../service";
+import { VOLUME_INIT_IMAGE as WAIT_IMAGE } from "./docker";
+
+type Probe8s = k8s.types.input.core.v1.Probe;
+type Container = k8s.types.input.core.v1.Container;
+type Volume = k8s.types.input.core.v1.Volume;
+type VolumeMount = k8s.types.input.core.v1.VolumeMount;
+type PodTemplate = k8s.types.input.core.v1.PodTemplateSpec;
+
+/** Node ports that kind/cluster.yaml maps to 127.0.0.1 on the operator's machine. */
+export const KIND_NODE_PORTS = { first: 30000, count: 20 } as const;
+
+/** Label that marks a pod as allowed to connect to service `name`. */
+export const reachLabel = (name: string) => `reaches.slipway.dev/${name}`;
+
+export const secretName = (service: string) => `${service}-credentials`;
+export const configMapName = (service: string) => `${service}-files`;
+
+/** A file path as a ConfigMap/Secret key: `/etc/prometheus/prometheus.yml` -> `etc-prometheus-prometheus.yml`. */
+export const fileKey = (path: string) => path.replace(/^\/+/, "").replace(/[^A-Za-z0-9._-]/g, "-");
+
+/** Node ports of public services on kind, by service and container port, in declaration order. */
+export function kindNodePorts(spec: PlatformSpec, ports: (service: string) => readonly number[]): Record<string, Record<number, number>> {
+    const out: Record<string, Record<number, number>> = {};
+    let next: number = KIND_NODE_PORTS.first;
+    for (const s of spec.services.filter((x) => x.public)) {
+        out[s.name] = {};
+        for (const p of ports(s.name)) out[s.name][p] = next++;
+    }
+    return out;
+}
+
+/** Probes as Kubernetes runs them: native HTTP where possible, else the in-image command, else TCP. */
+export function kubernetesProbes(probe: Probe): { readinessProbe: Probe8s; livenessProbe: Probe8s; startupProbe: Probe8s } {
+    let handler: Probe8s;
+    if (probe.http) handler = { httpGet: { path: probe.http.path, port: probe.http.port, scheme: (probe.http.scheme ?? "http").toUpperCase() } };
+    else if (probe.command !== undefined) {
+        handler = { exec: { command: typeof probe.command === "string" ? ["/bin/sh", "-c", probe.command] : [...probe.command] } };
+    } else handler = { tcpSocket: { port: probe.tcp!.port } };
+    const readiness = { ...handler, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 };
+    const liveness = { ...handler, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 6 };
+    // A startup probe holds liveness off until a slow starter is up.
+    const startup = { ...handler, periodSeconds: 5, timeoutSeconds: 5, failureThreshold: Math.max(6, Math.ceil(probe.startSeconds / 5) + 6) };
+    return { readinessProbe: readiness, livenessProbe: liveness, startupProbe: startup };
+}
+
+const restrictedContainer = (readOnlyRootFilesystem: boolean, runAsUser: number, runAsGroup: number) => ({
+    runAsNonRoot: true,
+    runAsUser,
+    runAsGroup,
+    allowPrivilegeEscalation: false,
+    privileged: false,
+    readOnlyRootFilesystem,
+    capabilities: { drop: ["ALL"] },
+    seccompProfile: { type: "RuntimeDefault" },
+});
+
+export class KubernetesTarget implements Materializer {
+    public readonly provider: k8s.Provider;
+    public readonly namespace: k8s.core.v1.Namespace;
+    private readonly settings: KubernetesSettings;
+    private readonly nodePorts: Record<string, Record<number, number>>;
+    private readonly loadBalancerAnnotations: Record<string, string>;
+
+    constructor(
+        private readonly spec: PlatformSpec,
+        parent: pulumi.Resource,
+        ports: (service: string) => readonly number[],
+        opts: { provider?: k8s.Provider; loadBalancerAnnotations?: Record<string, string> } = {},
+    ) {
+        this.settings = spec.kubernetes!;
+        this.loadBalancerAnnotations = opts.loadBalancerAnnotations ?? {};
+        this.provider = opts.provider ?? new k8s.Provider("kubernetes", { context: this.settings.context, enableServerSideApply: true }, { parent });
+        this.nodePorts = spec.target === "kind" ? kindNodePorts(spec, ports) : {};
+        const o = { parent, provider: this.provider };
+        const ns = this.settings.namespace;
+        this.namespace = new k8s.core.v1.Namespace(
+            "namespace",
+            {
+                metadata: {
+                    name: ns,
+                    labels: {
+                        "app.kubernetes.io/part-of": "slipway",
+                        "pod-security.kubernetes.io/enforce": "restricted",
+                        "pod-security.kubernetes.io/enforce-version": "latest",
+                        "pod-security.kubernetes.io/audit": "restricted",
+                        "pod-security.kubernetes.io/warn": "restricted",
+                    },
+                },
+            },
+            o,
+        );
+        const inNs = { ...o, dependsOn: [this.namespace] };
+        new k8s.networking.v1.NetworkPolicy(
+            "default-deny",
+            { metadata: { name: "default-deny", namespace: ns }, spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } },
+            inNs,
+        );
+        new k8s.networking.v1.NetworkPolicy(
+            "allow-dns",
+            {
+                metadata: { name: "allow-dns", namespace: ns },
+                spec: {
+                    podSelector: {},
+                    policyTypes: ["Egress"],
+                    egress: [
+                        {
+                            to: [
+                                {
+                                    namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
+                                    podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+                                },
+                            ],
+                            ports: [
+                                { protocol: "UDP", port: 53 },
+                                { protocol: "TCP", port: 53 },
+                            ],
+                        },
+                    ],
+                },
+            },
+            inNs,
+        );
+    }
+
+    public outputs(): Record<string, pulumi.Input<unknown>> {
+        return { namespace: this.namespace.metadata.name };
+    }
+
+    public deploy(w: Workload, parent: pulumi.ComponentResource, after: readonly pulumi.Resource[]): Deployed {
+        const ns = this.settings.namespace;
+        const o: pulumi.CustomResourceOptions = { parent, provider: this.provider, dependsOn: [this.namespace] };
+        const selector = { "app.kubernetes.io/name": w.name, "app.kubernetes.io/instance": this.spec.stack };
+        const labels = { ...selector, "app.kubernetes.io/part-of": "slipway", "app.kubernetes.io/managed-by": "pulumi", "slipway.dev/type": w.type };
+
+        // Credentials this service owns, and its secret files.
+        const secretFiles = w.files.filter((f) => f.secret);
+        const plainFiles = w.files.filter((f) => !f.secret);
+        const secretData: Record<string, pulumi.Input<string>> = { ...w.ownSecrets };
+        for (const f of secretFiles) secretData[fileKey(f.path)] = f.content;
+        const hasSecret = Object.keys(secretData).length > 0;
+        const secret = hasSecret
+            ? new k8s.core.v1.Secret(
+                  `${w.name}-credentials`,
+                  { metadata: { name: secretName(w.name), namespace: ns, labels }, type: "Opaque", stringData: pulumi.secret(pulumi.all(secretData)) },
+                  o,
+              )
+            : undefined;
+        const configMap = plainFiles.length
+            ? new k8s.core.v1.ConfigMap(
+                  `${w.name}-files`,
+                  { metadata: { name: configMapName(w.name), namespace: ns, labels }, data: Object.fromEntries(plainFiles.map((f) => [fileKey(f.path), f.content])) },
+                  o,
+              )
+            : undefined;
+
+        const volumes: Volume[] = w.scratch.map((_, i) => ({ name: `scratch-${i}`, emptyDir: {} }));
+        const mounts: VolumeMount[] = w.scratch.map((p, i) => ({ name: `scratch-${i}`, mountPath: p }));
+        if (configMap) volumes.push({ name: "files", configMap: { name: configMapName(w.name) } });
+        if (secretFiles.length) {
+            volumes.push({ name: "secret-files", secret: { secretName: secretName(w.name), items: secretFiles.map((f) => ({ key: fileKey(f.path), path: fileKey(f.path) })) } });
+        }
+        for (const f of plainFiles) mounts.push({ name: "files", mountPath: f.path, subPath: fileKey(f.path), readOnly: true });
+        for (const f of secretFiles) mounts.push({ name: "secret-files", mountPath: f.path, subPath: fileKey(f.path), readOnly: true });
+        for (const v of w.volumes) mounts.push({ name: v.name, mountPath: v.path });
+
+        const env = [
+            ...Object.entries(w.env).map(([name, value]) => ({ name, value })),
+            ...Object.entries(w.secretEnv).map(([name, ref]) => ({ name, valueFrom: { secretKeyRef: { name: secretName(ref.owner), key: ref.key } } })),
+        ];
+        const r = w.resources;
+        const container: Container = {
+            name: w.name,
+            image: w.image,
+            command: w.command ? [...w.command] : undefined,
+            args: w.args ? [...w.args] : undefined,
+            ports: w.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: (p.protocol ?? "tcp").toUpperCase() })),
+            env,
+            volumeMounts: mounts,
+            resources: {
+                requests: { cpu: formatCpu(Math.max(0.05, r.cpu / 4)), memory: `${Math.ceil(r.memoryMiB / 2)}Mi` },
+                limits: { cpu: formatCpu(r.cpu), memory: `${r.memoryMiB}Mi` },
+            },
+            securityContext: restrictedContainer(w.readOnlyRootFilesystem, w.user.uid, w.user.gid),
+            ...kubernetesProbes(w.probe),
+        };
+        const initContainers: Container[] | undefined = w.dependsOn.length
+            ? [
+                  {
+                      // Waits until every used service has a ready pod behind its Service.
+                      name: "wait-for-dependencies",
+                      image: WAIT_IMAGE,
+                      command: ["/bin/sh", "-c", this.waitScript(w)],
+                      resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "32Mi" } },
+                      securityContext: restrictedContainer(true, 65534, 65534),
+                  },
+              ]
+            : undefined;
+
+        // Rolls the pods when a non-secret file changes (subPath mounts are not refreshed in place).
+        const filesHash = pulumi.all(plainFiles.map((f) => f.content)).apply((c) => createHash("sha256").update(c.join("\0")).digest("hex").slice(0, 16));
+        const template: PodTemplate = {
+            metadata: {
+                labels: { ...labels, ...Object.fromEntries(w.reaches.map((n) => [reachLabel(n), "true"])) },
+                annotations: { "slipway.dev/files-hash": filesHash },
+            },
+            spec: {
+                automountServiceAccountToken: false,
+                // Service links would inject <SVC>_PORT=tcp://… and clash with the S_PORT contract.
+                enableServiceLinks: false,
+                securityContext: {
+                    runAsNonRoot: true,
+                    runAsUser: w.user.uid,
+                    runAsGroup: w.user.gid,
+                    fsGroup: w.user.gid,
+                    fsGroupChangePolicy: "OnRootMismatch",
+                    seccompProfile: { type: "RuntimeDefault" },
+                },
+                initContainers,
+                containers: [container],
+                volumes,
+            },
+        };
+        const workloadOpts: pulumi.CustomResourceOptions = { ...o, dependsOn: [this.namespace, ...after, ...(secret ? [secret] : []), ...(configMap ? [configMap] : [])] };
+        const metadata = { name: w.name, namespace: ns, labels };
+        const workload =
+            w.volumes.length > 0
+                ? new k8s.apps.v1.StatefulSet(
+                      w.name,
+                      {
+                          metadata,
+                          spec: {
+                              serviceName: w.name,
+                              replicas: w.replicas,
+                              selector: { matchLabels: selector },
+                              template,
+                              volumeClaimTemplates: w.volumes.map((v) => ({
+                                  metadata: { name: v.name, labels: selector },
+                                  spec: {
+                                      accessModes: ["ReadWriteOnce"],
+                                      storageClassName: this.settings.storageClass,
+                                      resources: { requests: { storage: `${r.storageGiB}Gi` } },
+                                  },
+                              })),
+                          },
+                      },
+                      workloadOpts,
+                  )
+                : new k8s.apps.v1.Deployment(
+                      w.name,
+                      { metadata, spec: { replicas: w.replicas, selector: { matchLabels: selector }, template } },
+                      workloadOpts,
+                  );
+
+        const service = new k8s.core.v1.Service(`${w.name}-service`, { metadata: { ...metadata, annotations: this.serviceAnnotations(w) }, spec: this.serviceSpec(w, selector) }, o);
+
+        this.networkPolicy(w, selector, o);
+        if (w.replicas > 1) {
+            new k8s.policy.v1.PodDisruptionBudget(
+                `${w.name}-pdb`,
+                { metadata: { name: w.name, namespace: ns, labels }, spec: { minAvailable: 1, selector: { matchLabels: selector } } },
+                o,
+            );
+        }
+        let ingress: k8s.networking.v1.Ingress | undefined;
+        if (w.public && this.settings.exposure === "ingress") {
+            ingress = new k8s.networking.v1.Ingress(
+                `${w.name}-ingress`,
+                {
+                    metadata,
+                    spec: {
+                        ingressClassName: this.settings.ingressClass,
+                        rules: [
+                            {
+                                host: `${w.name}.${this.settings.ingressDomain}`,
+                                http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: w.name, port: { number: w.connection.port } } } }] },
+                            },
+                        ],
+                    },
+                },
+                o,
+            );
+        }
+        return { ready: [workload, service], endpoint: this.endpoint(w, service, ingress) };
+    }
+
+    /** Waits on the used services' host names and ports, as the app itself will connect. */
+    private waitScript(w: Workload): string {
+        return w.dependsOn.map((d) => `until nc -z -w 2 ${d.name} ${d.port}; do echo "waiting for ${d.name}:${d.port}"; sleep 2; done`).join("\n");
+    }
+
+    private serviceSpec(w: Workload, selector: Record<string, string>) {
+        const ports = w.ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.port, protocol: (p.protocol ?? "tcp").toUpperCase() }));
+        if (!w.public || this.settings.exposure === "ingress") return { type: "ClusterIP", selector, ports };
+        if (this.settings.exposure === "nodePort") {
+            return { type: "NodePort", selector, ports: ports.map((p) => ({ ...p, nodePort: this.nodePorts[w.name][p.port] })) };
+        }
+        return { type: "LoadBalancer", selector, ports };
+    }
+
+    private serviceAnnotations(w: Workload): Record<string, string> | undefined {
+        return w.public && this.settings.exposure === "loadBalancer" && Object.keys(this.loadBalancerAnnotations).length ? this.loadBalancerAnnotations : undefined;
+    }
+
+    private networkPolicy(w: Workload, selector: Record<string, string>, o: pulumi.CustomResourceOptions) {
+        const ports = w.ports.map((p) => ({ protocol: (p.protocol ?? "tcp").toUpperCase(), port: p.port }));
+        const ingress: Record<string, unknown>[] = [{ from: [{ podSelector: { matchLabels: { [reachLabel(w.name)]: "true" } } }], ports }];
+        if (w.public) ingress.push({ ports }); // from anywhere: the operator, through a node port or load balancer
+        new k8s.networking.v1.NetworkPolicy(
+            `${w.name}-network`,
+            {
+                metadata: { name: w.name, namespace: this.settings.namespace },
+                spec: {
+                    podSelector: { matchLabels: selector },
+                    policyTypes: ["Ingress", "Egress"],
+                    ingress,
+                    egress: w.reaches.length
+                        ? [{ to: w.reaches.map((n) => ({ podSelector: { matchLabels: { "app.kubernetes.io/name": n, "app.kubernetes.io/instance": this.spec.stack } } })) }]
+                        : [],
+                },
+            },
+            o,
+        );
+    }
+
+    private endpoint(w: Workload, service: k8s.core.v1.Service, ingress?: k8s.networking.v1.Ingress): pulumi.Output<string> {
+        const port = w.connection.port;
+        if (!w.public) return pulumi.output(`${w.scheme}://${w.name}:${port}`);
+        switch (this.settings.exposure) {
+            case "nodePort":
+                return pulumi.output(`${w.scheme}://127.0.0.1:${this.nodePorts[w.name][port]}`);
+            case "ingress":
+                return pulumi.output(ingress!).apply(() => `http://${w.name}.${this.settings.ingressDomain}`);
+            case "loadBalancer":
+                return service.status.apply((s) => {
+                    const lb = s?.loadBalancer?.ingress?.[0];
+                    const host = lb?.hostname ?? lb?.ip;
+                    return host ? `${w.scheme}://${host}:${port}` : `${w.scheme}://<pending load balancer>:${port}`;
+                });
+        }
+    }
+}

@@ -1,0 +1,199 @@
+// The table of bad configs every target must reject with exactly these messages (SPEC "Bad input").
+export const app = (extra: Record<string, unknown> = {}) => ({ type: "app", image: "ghcr.io/acme/api:1.4.2", port: 3000, ...extra });
+
+/** A config, and exactly the problems it must produce, in order. */
+export const BAD: { name: string; config: Record<string, unknown>; problems: string[] }[] = [
+    {
+        name: "target missing",
+        config: { services: { api: app() } },
+        problems: ["slipway:target: required; one of docker, kind, kubernetes, eks, ec2"],
+    },
+    {
+        name: "target unknown",
+        config: { target: "swarm", services: { api: app() } },
+        problems: ['slipway:target: "swarm" is not a target; one of docker, kind, kubernetes, eks, ec2'],
+    },
+    {
+        name: "unknown type",
+        config: { target: "docker", services: { cache: { type: "memcached" } } },
+        problems: [
+            'slipway:services.cache.type: unknown type "memcached"; one of app, grafana, minio, neo4j, nginx, opa, postgres, prometheus, redis, vault',
+        ],
+    },
+    {
+        name: "type missing",
+        config: { target: "docker", services: { cache: { image: "redis:7.4.3" } } },
+        problems: ["slipway:services.cache.type: required; one of app, grafana, minio, neo4j, nginx, opa, postgres, prometheus, redis, vault"],
+    },
+    {
+        name: "service name not a DNS label",
+        config: { target: "docker", services: { Gateway_1: app() } },
+        problems: [
+            "slipway:services.Gateway_1: service name must be a DNS label: lower-case letters, digits and '-', not starting or ending with '-', at most 40 characters",
+        ],
+    },
+    {
+        name: "service name too long",
+        config: { target: "docker", services: { ["a".repeat(41)]: app() } },
+        problems: [
+            `slipway:services.${"a".repeat(41)}: service name must be a DNS label: lower-case letters, digits and '-', not starting or ending with '-', at most 40 characters`,
+        ],
+    },
+    {
+        name: "unknown service in uses",
+        config: { target: "docker", services: { vault: { type: "vault" }, redis: { type: "redis" }, gateway: app({ uses: ["redis", "vault2"] }) } },
+        problems: ['slipway:services.gateway.uses[1]: unknown service "vault2"'],
+    },
+    {
+        name: "a service using itself",
+        config: { target: "docker", services: { gateway: app({ uses: ["gateway"] }) } },
+        problems: ["slipway:services.gateway.uses[0]: a service cannot use itself"],
+    },
+    {
+        name: "a service listed twice in uses",
+        config: { target: "docker", services: { redis: { type: "redis" }, gateway: app({ uses: ["redis", "redis"] }) } },
+        problems: ['slipway:services.gateway.uses[1]: "redis" is listed twice'],
+    },
+    {
+        name: "dependency cycle",
+        config: { target: "docker", services: { gateway: app({ uses: ["auth"] }), auth: app({ uses: ["gateway"] }) } },
+        problems: ["slipway:services: dependency cycle gateway -> auth -> gateway"],
+    },
+    {
+        name: "longer dependency cycle",
+        config: {
+            target: "docker",
+            services: { a: app({ uses: ["b"] }), b: app({ uses: ["c"] }), c: app({ uses: ["a"] }), d: app({ uses: ["a"] }) },
+        },
+        problems: ["slipway:services: dependency cycle a -> b -> c -> a"],
+    },
+    {
+        name: "app without image or port",
+        config: { target: "docker", services: { api: { type: "app" } } },
+        problems: ["slipway:services.api.image: required for type app", "slipway:services.api.port: required for type app"],
+    },
+    {
+        name: "image without an explicit tag",
+        config: { target: "docker", services: { cache: { type: "redis", image: "redis" }, api: app({ image: "registry.local:5000/acme/api" }) } },
+        problems: [
+            'slipway:services.cache.image: "redis" has no explicit tag or digest; pin a version, e.g. "redis:1.2.3"',
+            'slipway:services.api.image: "registry.local:5000/acme/api" has no explicit tag or digest; pin a version, e.g. "registry.local:5000/acme/api:1.2.3"',
+        ],
+    },
+    {
+        name: "image on the moving latest tag",
+        config: { target: "docker", services: { api: app({ image: "acme/api:latest" }) } },
+        problems: ['slipway:services.api.image: "acme/api:latest" uses the moving tag latest; pin a version or a digest'],
+    },
+    {
+        name: "two services on one host port",
+        config: {
+            target: "docker",
+            services: {
+                "redis-commander": app({ hostPort: 8081 }),
+                cadvisor: app({ hostPort: 8081 }),
+            },
+        },
+        problems: ["slipway:services.cadvisor.hostPort: 8081 is also taken by redis-commander"],
+    },
+    {
+        name: "bad sizes",
+        config: {
+            target: "docker",
+            services: {
+                db: { type: "postgres", cpu: "lots", memory: "12Q", storage: "0.5Gi", replicas: 2 },
+                api: app({ memory: "1Mi", replicas: 0, storage: "5Gi" }),
+            },
+        },
+        problems: [
+            "slipway:services.db.replicas: type postgres keeps its data in a volume and runs one replica",
+            'slipway:services.db.cpu: "lots" is not a CPU quantity like "500m" or "2"',
+            'slipway:services.db.memory: "12Q" is not a memory size like "512Mi" or "2Gi"',
+            'slipway:services.db.storage: "0.5Gi" is below the 1Gi minimum',
+            "slipway:services.api.replicas: 0 is not a whole number from 1 to 50",
+            'slipway:services.api.memory: "1Mi" is below the 32Mi minimum',
+            "slipway:services.api.storage: type app keeps no data, so it has no storage to size",
+        ],
+    },
+    {
+        name: "misspelt field, bad health, bad port",
+        config: { target: "docker", services: { api: app({ use: ["db"], health: 42, port: 70000 }) } },
+        problems: [
+            "slipway:services.api.use: unknown field; known fields: type, image, port, health, public, hostPort, uses, env, secrets, replicas, cpu, memory, storage, command, args",
+            "slipway:services.api.port: 70000 is not a port number (1-65535)",
+            'slipway:services.api.health: 42 is not an HTTP path ("/health"), "tcp", or a command',
+        ],
+    },
+    {
+        name: "port of a catalog type changed",
+        config: { target: "docker", services: { cache: { type: "redis", port: 6380 } } },
+        problems: ["slipway:services.cache.port: type redis listens on 6379; port can only be set for type app"],
+    },
+    {
+        name: "env colliding with injected connection settings",
+        config: {
+            target: "docker",
+            services: { db: { type: "postgres" }, api: app({ uses: ["db"], env: { DB_PASSWORD: "hunter2" }, secrets: ["DB_URL"] }) },
+        },
+        problems: [
+            'slipway:services.api.env.DB_PASSWORD: collides with the connection setting injected for "db"',
+            'slipway:services.api.secrets[0]: DB_URL collides with the connection setting injected for "db"',
+        ],
+    },
+    {
+        name: "unknown platform and unknown config key",
+        config: { target: "docker", platform: "nope", sevices: {} },
+        problems: [
+            "slipway:sevices: unknown config key; known keys: target, platform, services, size, bindAddress, devMode, kubeContext, namespace, exposure, ingressDomain, ingressClass, storageClass",
+            'slipway:platform: unknown platform "nope"; bundled: demo',
+        ],
+    },
+    {
+        name: "no services at all",
+        config: { target: "docker" },
+        problems: ["slipway:services: no services: set slipway:platform or define slipway:services"],
+    },
+    {
+        name: "a service used after the platform's definition removed it",
+        config: { target: "docker", platform: "demo", services: { postgres: null } },
+        problems: ['slipway:services.demo.uses[0]: unknown service "postgres"'],
+    },
+    {
+        name: "hostPort with public false",
+        config: { target: "docker", services: { api: app({ hostPort: 8080, public: false }) } },
+        problems: ["slipway:services.api.hostPort: a host port makes the service public, but public is false"],
+    },
+    {
+        name: "bad size, bind address and dev mode",
+        config: { target: "docker", size: "huge", bindAddress: "localhost", devMode: "yes", services: { api: app() } },
+        problems: [
+            'slipway:size: "huge" is not a size; one of small, medium, large',
+            'slipway:bindAddress: "localhost" is not an IPv4 address',
+            'slipway:devMode: "yes" is not true or false',
+        ],
+    },
+    {
+        name: "every problem at once",
+        config: { target: "docker", services: { api: app({ uses: ["nope"], image: "acme/api" }), web: { type: "app", port: 80 } } },
+        problems: [
+            'slipway:services.api.image: "acme/api" has no explicit tag or digest; pin a version, e.g. "acme/api:1.2.3"',
+            "slipway:services.web.image: required for type app",
+            'slipway:services.api.uses[0]: unknown service "nope"',
+        ],
+    },
+];
+
+/** Problems that only the target can see; checked after the rest, before any resource. */
+export const BAD_FOR_TARGET: typeof BAD = [
+    {
+        name: "docker: a public service with replicas",
+        config: { target: "docker", services: { api: app({ public: true, replicas: 2 }) } },
+        problems: ["slipway:services.api.replicas: a public service runs one container on target docker (its host port can be bound once)"],
+    },
+    {
+        name: "dev mode off docker",
+        config: { target: "ec2", devMode: true, services: { api: app() } },
+        problems: ["slipway:devMode: dev-mode servers are only allowed on target docker, not ec2"],
+    },
+];
+
