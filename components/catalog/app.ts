@@ -12,6 +12,7 @@ export const app: CatalogType = {
     scheme: "http",
     user: { uid: 1000, gid: 1000 },
     scratch: ["/tmp"],
+    // Slipway cannot know what an app image writes outside /tmp.
     readOnlyRootFilesystem: false,
     health: { kind: "tcp" },
     resources: { cpu: 0.5, memoryMiB: 256, storageGiB: 0 },

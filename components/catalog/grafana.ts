@@ -10,6 +10,7 @@ export const grafana: CatalogType = {
     user: { uid: 472, gid: 0 },
     volumes: [{ name: "data", path: "/var/lib/grafana" }],
     scratch: ["/tmp"],
+    // Not yet verified to run with a read-only root filesystem; writable until it is.
     readOnlyRootFilesystem: false,
     health: { kind: "http", path: "/api/health" },
     healthCommand: "curl -fsS -o /dev/null http://127.0.0.1:3000/api/health",

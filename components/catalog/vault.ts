@@ -73,6 +73,7 @@ export const vault: CatalogType = {
     user: { uid: 100, gid: 1000 },
     volumes: [{ name: "data", path: "/vault/file" }],
     scratch: ["/tmp", "/vault/logs"],
+    // Not yet verified to run with a read-only root filesystem; writable until it is.
     readOnlyRootFilesystem: false,
     // 200 only when initialised, unsealed and active.
     health: { kind: "http", path: "/v1/sys/health" },
