@@ -177,6 +177,12 @@ export interface Workload {
     readonly scratch: readonly string[];
     /** The user the image's process runs as; volumes are owned by it. */
     readonly user: { readonly uid: number; readonly gid: number };
+    /** Host paths the service cannot work without, declared by its type; targets that forbid them refuse it. */
+    readonly hostAccess?: {
+        readonly reason: string;
+        readonly mounts: readonly { readonly hostPath: string; readonly path: string }[];
+        readonly root?: boolean;
+    };
     /** Linux capabilities added after dropping all. Empty for nearly every image. */
     readonly capabilities: readonly string[];
     /** The image tolerates a read-only root filesystem given `scratch` and `volumes`. */

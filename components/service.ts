@@ -123,6 +123,7 @@ export class Service extends pulumi.ComponentResource {
             scratch: entry.scratch ?? [],
             user: entry.user,
             capabilities: entry.capabilities ?? [],
+            hostAccess: entry.hostAccess,
             readOnlyRootFilesystem: entry.readOnlyRootFilesystem,
             probe: this.probe(),
             metrics: this.metrics,

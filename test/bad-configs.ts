@@ -1,4 +1,11 @@
 // The table of bad configs every target must reject with exactly these messages (SPEC "Bad input").
+/** Every type SPEC.md's catalog names, and `app`, as validation lists them (sorted). */
+export const ALL_TYPES = [
+    "alertmanager", "app", "cadvisor", "chromadb", "consul", "grafana", "jaeger", "jupyter", "kong", "mailhog", "minio", "neo4j", "nginx",
+    "node-exporter", "ollama", "opa", "pgadmin", "postgres", "postgres-exporter", "prometheus", "qdrant", "rabbitmq", "redis",
+    "redis-commander", "redis-exporter", "vault",
+].join(", ");
+
 export const app = (extra: Record<string, unknown> = {}) => ({ type: "app", image: "ghcr.io/acme/api:1.4.2", port: 3000, ...extra });
 
 /** A config, and exactly the problems it must produce, in order. */
@@ -17,13 +24,13 @@ export const BAD: { name: string; config: Record<string, unknown>; problems: str
         name: "unknown type",
         config: { target: "docker", services: { cache: { type: "memcached" } } },
         problems: [
-            'slipway:services.cache.type: unknown type "memcached"; one of app, grafana, minio, neo4j, nginx, opa, postgres, prometheus, redis, vault',
+            `slipway:services.cache.type: unknown type "memcached"; one of ${ALL_TYPES}`,
         ],
     },
     {
         name: "type missing",
         config: { target: "docker", services: { cache: { image: "redis:7.4.3" } } },
-        problems: ["slipway:services.cache.type: required; one of app, grafana, minio, neo4j, nginx, opa, postgres, prometheus, redis, vault"],
+        problems: [`slipway:services.cache.type: required; one of ${ALL_TYPES}`],
     },
     {
         name: "service name not a DNS label",
@@ -53,6 +60,11 @@ export const BAD: { name: string; config: Record<string, unknown>; problems: str
         name: "a service listed twice in uses",
         config: { target: "docker", services: { redis: { type: "redis" }, gateway: app({ uses: ["redis", "redis"] }) } },
         problems: ['slipway:services.gateway.uses[1]: "redis" is listed twice'],
+    },
+    {
+        name: "an exporter that uses nothing it can watch",
+        config: { target: "docker", services: { cache: { type: "redis" }, "pg-metrics": { type: "postgres-exporter", uses: ["cache"] } } },
+        problems: ["slipway:services.pg-metrics.uses: type postgres-exporter needs a service of type postgres in uses"],
     },
     {
         name: "dependency cycle",

@@ -218,6 +218,20 @@ describe("docker target: the dev stack", () => {
 });
 
 describe("docker target: other stacks", () => {
+    it("mounts host paths read-only only for types that declare host access", async () => {
+        const run = await runProgram(
+            { target: "docker", services: { cadvisor: { type: "cadvisor" }, "node-exporter": { type: "node-exporter" }, api: { type: "app", image: "acme/api:1.0.0", port: 80 } } },
+            { stack: "qa" },
+        );
+        const cadvisor = byName(run, "cadvisor");
+        assert.deepEqual(plain(cadvisor.inputs.volumes), CATALOG.cadvisor.hostAccess!.mounts.map((m) => ({ hostPath: m.hostPath, containerPath: m.path, readOnly: true })));
+        assert.equal(cadvisor.inputs.user, "0:0", "cadvisor declares it reads host files as root");
+        assert.deepEqual(plain(cadvisor.inputs.capabilities), { drops: ["ALL"], adds: [] });
+        assert.ok(byName(run, "node-exporter").inputs.volumes.every((v: any) => v.readOnly === true));
+        assert.notEqual(byName(run, "node-exporter").inputs.user.split(":")[0], "0");
+        assert.equal(byName(run, "api").inputs.volumes, undefined);
+    });
+
     it("runs Vault in server mode, initialised and unsealed by its start script, off the dev stack", async () => {
         const run = await runProgram({ target: "docker", services: { vault: { type: "vault" } } }, { stack: "qa" });
         const vault = byName(run, "vault");

@@ -325,6 +325,13 @@ describe("kubernetes target: exposures and rules", () => {
             problems: ["slipway:services.db.public: exposure ingress carries HTTP only, and postgres speaks postgresql"],
         },
         {
+            name: "a type that needs the host",
+            config: { target: "kind", services: { cadvisor: { type: "cadvisor" } } },
+            problems: [
+                "slipway:services.cadvisor.type: cadvisor needs the host (cAdvisor reads the host's cgroups, /sys and the container runtime's state to measure every container); target kind runs every pod under the restricted Pod Security Standard, which forbids host paths",
+            ],
+        },
+        {
             name: "more public ports than kind maps",
             config: { target: "kind", services: Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`m${i}`, { type: "minio", public: true }])) },
             problems: ["slipway:services: public services need 22 node ports; kind/cluster.yaml maps 20 (30000-30019)"],

@@ -1,19 +1,41 @@
 // The catalog: every service type Slipway knows, one file each.
 import { TypeInfo } from "../config/validate";
+import { alertmanager } from "./alertmanager";
 import { app } from "./app";
+import { cadvisor } from "./cadvisor";
+import { chromadb } from "./chromadb";
+import { consul } from "./consul";
 import { grafana } from "./grafana";
+import { jaeger } from "./jaeger";
+import { jupyter } from "./jupyter";
+import { kong } from "./kong";
+import { mailhog } from "./mailhog";
 import { minio } from "./minio";
 import { neo4j } from "./neo4j";
 import { nginx } from "./nginx";
+import { nodeExporter } from "./node-exporter";
+import { ollama } from "./ollama";
 import { opa } from "./opa";
+import { pgadmin } from "./pgadmin";
 import { postgres } from "./postgres";
+import { postgresExporter } from "./postgres-exporter";
 import { prometheus } from "./prometheus";
+import { qdrant } from "./qdrant";
+import { rabbitmq } from "./rabbitmq";
 import { redis } from "./redis";
-import { CatalogType } from "./types";
+import { redisCommander } from "./redis-commander";
+import { redisExporter } from "./redis-exporter";
 import { vault } from "./vault";
+import { CatalogType } from "./types";
 
+/** In SPEC.md's order: data stores, secrets and policy, messaging and gateways, observability, tools, apps. */
 export const CATALOG: Readonly<Record<string, CatalogType>> = Object.fromEntries(
-    [postgres, redis, vault, neo4j, opa, minio, prometheus, grafana, nginx, app].map((t) => [t.type, t]),
+    [
+        ...[postgres, redis, vault, neo4j, opa, minio, rabbitmq, consul, kong, nginx],
+        ...[prometheus, grafana, alertmanager, jaeger, cadvisor, nodeExporter, postgresExporter, redisExporter],
+        ...[qdrant, chromadb, ollama, mailhog, pgadmin, redisCommander, jupyter],
+        app,
+    ].map((t) => [t.type, t]),
 );
 
 export function catalogEntry(type: string): CatalogType {
@@ -25,6 +47,9 @@ export function catalogEntry(type: string): CatalogType {
 /** What config validation needs to know of each type. */
 export function typeInfo(): Record<string, TypeInfo> {
     return Object.fromEntries(
-        Object.values(CATALOG).map((t) => [t.type, { ports: t.ports.map((p) => p.port), stateful: (t.volumes ?? []).length > 0 }]),
+        Object.values(CATALOG).map((t) => [
+            t.type,
+            { ports: t.ports.map((p) => p.port), stateful: (t.volumes ?? []).length > 0, needs: t.needs ?? [] },
+        ]),
     );
 }

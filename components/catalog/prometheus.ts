@@ -15,11 +15,12 @@ export const prometheus: CatalogType = {
     metrics: () => ({ port: 9090, path: "/metrics" }),
     configure: (ctx, peers) => {
         const targets = peers.flatMap((p) => (p.metrics ? [{ name: p.name, type: p.type, metrics: p.metrics }] : []));
+        const alertmanagers = peers.filter((p) => p.type === "alertmanager");
         return {
             files: [
                 {
                     path: "/etc/prometheus/prometheus.yml",
-                    content: prometheusConfig(targets),
+                    content: prometheusConfig(targets, alertmanagers.map((a) => `${a.name}:${a.port}`)),
                     secret: targets.some((t) => t.metrics.bearerToken !== undefined),
                 },
                 { path: `/etc/prometheus/${RULES_FILE}`, content: prometheusRules(), secret: false },
@@ -30,7 +31,7 @@ export const prometheus: CatalogType = {
                 // Keep a fifth of the volume free for compaction.
                 `--storage.tsdb.retention.size=${Math.floor(ctx.resources.storageGiB * 0.8 * 1024)}MB`,
             ],
-            reaches: targets.map((t) => t.name),
+            reaches: [...targets.map((t) => t.name), ...alertmanagers.map((a) => a.name)],
         };
     },
 };

@@ -74,6 +74,8 @@ export interface CatalogType {
     /** Writable paths that need not persist; with these, the root filesystem can be read-only. */
     readonly scratch?: readonly string[];
     readonly readOnlyRootFilesystem: boolean;
+    /** Catalog types this one must use one of (an exporter needs what it watches); validation checks it. */
+    readonly needs?: readonly string[];
     /** Default readiness check. */
     readonly health: HealthSpec;
     /** Port the default health check targets, when it is not the primary port. */
@@ -92,6 +94,30 @@ export interface CatalogType {
     metrics?(ctx: ServiceContext): MetricsSpec | undefined;
     /** Environment, files and command for the container; `peers` is every service of the platform, this one included. */
     configure?(ctx: ServiceContext, peers: readonly Peer[]): Configured;
+}
+
+/** The services of `type` this one uses, in `uses` order. */
+export function usedPeers(ctx: ServiceContext, peers: readonly Peer[], type: string): Peer[] {
+    return ctx.spec.uses.map((u) => peers.find((p) => p.name === u)!).filter((p) => p && p.type === type);
+}
+
+/** The first service of `type` this one uses; validation guarantees it for types that `need` it. */
+export function usedPeer(ctx: ServiceContext, peers: readonly Peer[], type: string): Peer {
+    const [peer] = usedPeers(ctx, peers, type);
+    if (!peer) throw new Error(`slipway:services.${ctx.name}.uses: ${ctx.spec.type} needs a service of type ${type}`);
+    return peer;
+}
+
+/**
+ * An HTTP check for images with bash but no HTTP client: bash's /dev/tcp sends the request
+ * and the status line must be 200.
+ */
+export function bashHttpCheck(port: number, path: string): string[] {
+    return [
+        "/bin/bash",
+        "-c",
+        `exec 3<>/dev/tcp/127.0.0.1/${port} && printf 'GET ${path} HTTP/1.0\\r\\nHost: 127.0.0.1\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q '^HTTP/1\\.[01] 200'`,
+    ];
 }
 
 /** Shorthand for a secret derived from secrets, e.g. a URL with a password in it. */

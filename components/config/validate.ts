@@ -12,6 +12,8 @@ export interface TypeInfo {
     readonly ports: readonly number[];
     /** The type keeps data in a volume, so it runs one replica. */
     readonly stateful: boolean;
+    /** Types of which it must use at least one (an exporter, what it watches). */
+    readonly needs?: readonly string[];
 }
 
 export interface ValidationInput {
@@ -161,6 +163,14 @@ export function validate(input: ValidationInput): ValidationResult {
             else if (seen.has(used)) problem(path, `${JSON.stringify(used)} is listed twice`);
             seen.add(used);
         });
+    }
+
+    // Types that watch or front another type must use one.
+    for (const svc of services) {
+        const needs = input.types[svc.type]?.needs ?? [];
+        if (needs.length && !svc.uses.some((u) => needs.includes(byName.get(u)?.type ?? ""))) {
+            problem(`services.${svc.name}.uses`, `type ${svc.type} needs a service of type ${needs.join(" or ")} in uses`);
+        }
     }
 
     // Environment names a service sets itself must not collide with what the platform injects.

@@ -13,8 +13,8 @@ export interface ScrapeTarget {
 /** File name of the rules, relative to the configuration file's directory. */
 export const RULES_FILE = "slipway-rules.yml";
 
-/** prometheus.yml; a Pulumi secret whenever a job carries a token. */
-export function prometheusConfig(targets: readonly ScrapeTarget[]): pulumi.Output<string> {
+/** prometheus.yml; a Pulumi secret whenever a job carries a token. Alerts go to every `alertmanagers` address. */
+export function prometheusConfig(targets: readonly ScrapeTarget[], alertmanagers: readonly string[] = []): pulumi.Output<string> {
     const jobs = targets.map((t) =>
         pulumi.all([t.metrics.bearerToken]).apply(([token]) => ({
             job_name: t.name,
@@ -29,6 +29,7 @@ export function prometheusConfig(targets: readonly ScrapeTarget[]): pulumi.Outpu
         YAML.stringify({
             global: { scrape_interval: "15s", evaluation_interval: "15s" },
             rule_files: [RULES_FILE],
+            ...(alertmanagers.length ? { alerting: { alertmanagers: [{ static_configs: [{ targets: [...alertmanagers] }] }] } } : {}),
             scrape_configs,
         }),
     );

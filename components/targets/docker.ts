@@ -3,8 +3,9 @@
 //
 // Security choices, applied to every container:
 // - it runs as the image's own non-root user (`Workload.user`), with every capability dropped
-//   and only `Workload.capabilities` added back (none of the catalog types needs one), and
-//   `no-new-privileges`; never privileged, never on the host network, never with the Docker socket.
+//   and only `Workload.capabilities` added back, and `no-new-privileges`; never privileged,
+//   never on the host network. Host paths are mounted only for the types that declare host
+//   access (cadvisor, node-exporter), read-only, and those alone may run as root.
 // - data lives in named volumes that a one-shot init container chowns to that user before the
 //   service first starts, so an image never has to chown or chmod its data directory itself
 //   (the Neo4j "chmod: Operation not permitted" failure in SEEDS.md cannot happen).
@@ -112,6 +113,7 @@ export class DockerTarget implements Materializer {
                     readOnly: w.readOnlyRootFilesystem && w.files.length === 0,
                     tmpfs: Object.fromEntries(w.scratch.map((p) => [p, "rw,nosuid,nodev,size=64m"])),
                     mounts,
+                    volumes: w.hostAccess?.mounts.map((m) => ({ hostPath: m.hostPath, containerPath: m.path, readOnly: true })),
                     uploads: w.files.map((f) => ({ file: f.path, content: f.secret ? pulumi.secret(f.content) : f.content })),
                     networksAdvanced: [{ name: this.network.name, aliases: [w.name] }],
                     ports: w.public ? this.ports(w) : [],

@@ -1,0 +1,296 @@
+// The second part of SPEC.md's catalog, entry by entry: what every entry must say about its
+// service, and how the ones that need other services find them.
+import { strict as assert } from "assert";
+import * as pulumi from "@pulumi/pulumi";
+import { alertmanager } from "../components/catalog/alertmanager";
+import { cadvisor } from "../components/catalog/cadvisor";
+import { chromadb } from "../components/catalog/chromadb";
+import { consul } from "../components/catalog/consul";
+import { jaeger } from "../components/catalog/jaeger";
+import { jupyter } from "../components/catalog/jupyter";
+import { kong, kongConfig } from "../components/catalog/kong";
+import { mailhog } from "../components/catalog/mailhog";
+import { nodeExporter } from "../components/catalog/node-exporter";
+import { ollama } from "../components/catalog/ollama";
+import { pgadmin } from "../components/catalog/pgadmin";
+import { exporterDsn, postgresExporter } from "../components/catalog/postgres-exporter";
+import { qdrant } from "../components/catalog/qdrant";
+import { rabbitmq } from "../components/catalog/rabbitmq";
+import { redisCommander } from "../components/catalog/redis-commander";
+import { redisExporter } from "../components/catalog/redis-exporter";
+import { CatalogType, Configured, Peer, ServiceContext } from "../components/catalog/types";
+import { CATALOG } from "../components/catalog";
+import { imagePin } from "../components/config/validate";
+import { PlatformSpec, ServiceSpec } from "../components/model";
+
+const ENTRIES: readonly CatalogType[] = [
+    rabbitmq, consul, kong, alertmanager, jaeger, cadvisor, nodeExporter, postgresExporter,
+    redisExporter, qdrant, chromadb, ollama, mailhog, pgadmin, redisCommander, jupyter,
+];
+
+/** Values no command line, file or plain variable may contain. */
+const PASSWORD = "SENTINELpw0001";
+const TOKEN = "SENTINELtk0002";
+const PEER_PASSWORD = "SENTINELpeer03";
+
+const valueOf = <T>(o: pulumi.Output<T>): Promise<T> => new Promise((resolve) => o.apply(resolve));
+
+const spec = (name: string, type: string, uses: string[] = []): ServiceSpec => ({
+    name, type, public: false, uses, env: {}, secrets: [],
+});
+
+// Built loosely: the platform's shape may grow fields the catalog never reads.
+const platform = { project: "slipway", stack: "test", target: "docker", size: "small", bindAddress: "127.0.0.1",
+    devMode: false, services: [], hostPorts: {} } as unknown as PlatformSpec;
+
+function context(t: CatalogType, uses: string[] = []): ServiceContext {
+    return {
+        name: t.type,
+        spec: spec(t.type, t.type, uses),
+        platform,
+        credentials: {
+            password: t.owns?.password ? pulumi.secret(PASSWORD) : undefined,
+            token: t.owns?.token ? pulumi.secret(TOKEN) : undefined,
+            secrets: {},
+        },
+        resources: t.resources,
+        port: t.ports[0].port,
+    };
+}
+
+const postgresPeer: Peer = {
+    name: "db", type: "postgres", spec: spec("db", "postgres"), port: 5432,
+    connection: {
+        host: "db", port: 5432, username: "slipway", database: "app",
+        password: pulumi.secret(PEER_PASSWORD),
+        url: pulumi.secret(`postgresql://slipway:${PEER_PASSWORD}@db:5432/app`),
+    },
+};
+const redisPeer: Peer = {
+    name: "cache", type: "redis", spec: spec("cache", "redis"), port: 6379,
+    connection: {
+        host: "cache", port: 6379, username: "default",
+        password: pulumi.secret(PEER_PASSWORD),
+        url: pulumi.secret(`redis://default:${PEER_PASSWORD}@cache:6379/0`),
+    },
+};
+const appPeer: Peer = {
+    name: "api", type: "app", spec: spec("api", "app"), port: 3000,
+    connection: { host: "api", port: 3000, url: pulumi.output("http://api:3000") },
+};
+const PEERS = [postgresPeer, redisPeer, appPeer];
+
+/** What each entry's configure() gives for a platform where it uses what it can use. */
+function configured(t: CatalogType): Configured {
+    return t.configure?.(context(t, ["db", "cache", "api"]), PEERS) ?? {};
+}
+
+/** A command line, with references to environment variables (`"$REDIS_PASSWORD"`) taken out: a shell expands them in the container, so no value is on the line. */
+const text = (c: string | readonly string[] | undefined) =>
+    (typeof c === "string" ? c : (c ?? []).join(" ")).replace(/\$\{?[A-Za-z_][A-Za-z0-9_]*\}?/g, "");
+
+/** Text that looks like a credential handed over on a command line. */
+const CREDENTIAL = /password|passwd|token=|api[-_]?key|secret|SENTINEL/i;
+
+describe("catalog entries", () => {
+    for (const t of Object.values(CATALOG).filter((e) => e.type !== "app")) {
+        describe(t.type, () => {
+            it("pins its image to an explicit version", () => {
+                assert.ok(["tag", "digest"].includes(imagePin(t.image)), t.image);
+            });
+
+            it("runs as a non-root user unless it declares root host access", () => {
+                if (t.hostAccess?.root) assert.equal(t.user.uid, 0, "declared root, runs as root");
+                else assert.ok(t.user.uid > 0, `uid ${t.user.uid}`);
+                assert.ok(Number.isInteger(t.user.gid) && t.user.gid >= 0);
+                // NET_BIND_SERVICE is the one capability the restricted profile lets a pod add.
+                for (const c of t.capabilities ?? []) assert.equal(c, "NET_BIND_SERVICE");
+            });
+
+            it("checks health inside the image, on a declared port", () => {
+                const port = t.healthPort ?? t.ports[0].port;
+                assert.ok(t.ports.some((p) => p.port === port), `health port ${port} is declared`);
+                assert.ok(t.healthCommand, "a command Docker can run inside this image");
+                const command = text(t.healthCommand);
+                assert.ok(command.includes(String(port)), `health command targets port ${port}: ${command}`);
+                if (t.health.kind === "http") {
+                    assert.ok(t.health.path.startsWith("/"));
+                    assert.ok(command.includes(t.health.path), "checks the same path as the HTTP probe");
+                }
+            });
+
+            it("declares distinct port names and sane sizes", () => {
+                assert.equal(new Set(t.ports.map((p) => p.name)).size, t.ports.length);
+                assert.ok(t.resources.cpu > 0 && t.resources.memoryMiB > 0);
+                if ((t.volumes ?? []).length > 0) assert.ok(t.resources.storageGiB > 0, "a volume has a size");
+                for (const p of [...(t.volumes ?? []).map((v) => v.path), ...(t.scratch ?? [])]) assert.match(p, /^\/\S*$/);
+            });
+
+            it("never puts a credential on a command line", () => {
+                assert.doesNotMatch(text(t.healthCommand), CREDENTIAL);
+                const c = configured(t);
+                assert.doesNotMatch(text(c.command), CREDENTIAL);
+                assert.doesNotMatch(text(c.args), CREDENTIAL);
+                for (const [k, v] of Object.entries(c.env ?? {})) {
+                    if (typeof v === "string") assert.doesNotMatch(v, /SENTINEL/, `env ${k}`);
+                }
+                for (const f of c.files ?? []) {
+                    if (typeof f.content === "string" && !f.secret) assert.doesNotMatch(f.content, /SENTINEL/, f.path);
+                }
+            });
+
+            it("passes each credential it owns through a secret variable", async () => {
+                const c = configured(t);
+                const secretValues = await Promise.all(Object.values(c.secretEnv ?? {}).map(valueOf));
+                if (t.owns?.password) assert.ok(secretValues.some((v) => v.includes(PASSWORD)), "the generated password");
+                if (t.owns?.token) assert.ok(secretValues.some((v) => v.includes(TOKEN)), "the generated token");
+                for (const o of Object.values(c.secretEnv ?? {})) assert.ok(pulumi.Output.isInstance(o));
+            });
+
+            it("offers its credentials to consumers", () => {
+                const conn = t.connection?.(context(t)) ?? {};
+                if (t.owns?.password) assert.ok(conn.password && conn.username, "username and password");
+                if (t.owns?.token) assert.ok(conn.token, "token");
+            });
+        });
+    }
+
+    describe("host access", () => {
+        for (const t of [cadvisor, nodeExporter]) {
+            it(`${t.type} declares it, with read-only host paths and a reason`, () => {
+                assert.ok(t.hostAccess, "declared");
+                assert.ok(t.hostAccess.reason.length > 20);
+                assert.ok(t.hostAccess.mounts.length > 0);
+                for (const m of t.hostAccess.mounts) {
+                    assert.match(m.hostPath, /^\//);
+                    assert.match(m.path, /^\//);
+                }
+                assert.ok(t.metrics?.(context(t)), "and exposes metrics");
+            });
+        }
+        it("no other entry asks for the host", () => {
+            assert.deepEqual(ENTRIES.filter((t) => t.hostAccess).map((t) => t.type).sort(), ["cadvisor", "node-exporter"]);
+        });
+        it("node-exporter's collectors read the mounted host paths", () => {
+            const args = text(configured(nodeExporter).args);
+            for (const m of nodeExporter.hostAccess!.mounts) assert.ok(args.includes(m.path), m.path);
+        });
+    });
+
+    describe("exporters", () => {
+        it("expose Prometheus metrics on their own port", () => {
+            assert.deepEqual(postgresExporter.metrics?.(context(postgresExporter)), { port: 9187, path: "/metrics" });
+            assert.deepEqual(redisExporter.metrics?.(context(redisExporter)), { port: 9121, path: "/metrics" });
+        });
+
+        for (const [t, type] of [[postgresExporter, "postgres"], [redisExporter, "redis"], [redisCommander, "redis"]] as const) {
+            it(`${t.type} without a ${type} in uses is a config error at its uses`, () => {
+                assert.throws(
+                    () => t.configure!(context(t, ["api"]), PEERS),
+                    (e: Error) => e.message.startsWith(`slipway:services.${t.type}.uses: `) && e.message.includes(type),
+                );
+            });
+        }
+
+        it("postgres-exporter connects to the postgres it uses, with sslmode set", async () => {
+            const c = postgresExporter.configure!(context(postgresExporter, ["db"]), PEERS);
+            assert.deepEqual(Object.keys(c.env ?? {}), []);
+            assert.equal(await valueOf(c.secretEnv!.DATA_SOURCE_NAME), `postgresql://slipway:${PEER_PASSWORD}@db:5432/app?sslmode=disable`);
+            assert.equal(exporterDsn("postgresql://u:p@h:5432/d?sslmode=require"), "postgresql://u:p@h:5432/d?sslmode=require");
+            assert.equal(exporterDsn("postgresql://u:p@h:5432/d?connect_timeout=5"), "postgresql://u:p@h:5432/d?connect_timeout=5&sslmode=disable");
+        });
+
+        it("redis-exporter connects to the redis it uses, the password in a secret variable", async () => {
+            const c = redisExporter.configure!(context(redisExporter, ["cache"]), PEERS);
+            assert.deepEqual(c.env, { REDIS_ADDR: "redis://cache:6379", REDIS_USER: "default" });
+            assert.equal(await valueOf(c.secretEnv!.REDIS_PASSWORD), PEER_PASSWORD);
+        });
+    });
+
+    describe("consumers and credentials", () => {
+        it("rabbitmq: admin user from the environment, an amqp URL that is a secret", async () => {
+            const ctx = context(rabbitmq);
+            const c = rabbitmq.configure!(ctx, []);
+            assert.equal(c.env!.RABBITMQ_DEFAULT_USER, "slipway");
+            assert.equal(await valueOf(c.secretEnv!.RABBITMQ_DEFAULT_PASS), PASSWORD);
+            const url = rabbitmq.connection!(ctx).url!;
+            assert.equal(await valueOf(url), `amqp://slipway:${PASSWORD}@rabbitmq:5672/%2F`);
+            assert.ok(await pulumi.isSecret(url), "the URL carries the password");
+            assert.equal(rabbitmq.scheme, "amqp");
+        });
+
+        it("redis-commander: reaches the redis it uses through its config file, not its command line", async () => {
+            const c = redisCommander.configure!(context(redisCommander, ["cache"]), PEERS);
+            assert.equal(await valueOf(c.secretEnv!.REDIS_HOSTS), `cache:cache:6379:0:${PEER_PASSWORD}`);
+            assert.equal(c.env!.REDIS_PASSWORD, undefined, "the entrypoint would turn it into an argument");
+            assert.equal(await valueOf(c.secretEnv!.HTTP_PASSWORD), PASSWORD);
+        });
+
+        it("pgadmin: e-mail login, generated password, the postgres it uses registered without a password", () => {
+            const c = pgadmin.configure!(context(pgadmin, ["db"]), PEERS);
+            assert.match(String(c.env!.PGADMIN_DEFAULT_EMAIL), /^[^@\s]+@[^@\s]+\.[a-z]+$/);
+            assert.ok(c.secretEnv!.PGADMIN_DEFAULT_PASSWORD);
+            const servers = JSON.parse(String(c.files![0].content));
+            assert.deepEqual(Object.values(servers.Servers).map((s: any) => [s.Host, s.Port, s.Username]), [["db", 5432, "slipway"]]);
+            assert.deepEqual(pgadmin.configure!(context(pgadmin), PEERS).files, []);
+        });
+
+        it("qdrant: the API key is the token, and Prometheus presents it", async () => {
+            const ctx = context(qdrant);
+            assert.equal(await valueOf(qdrant.configure!(ctx, []).secretEnv!.QDRANT__SERVICE__API_KEY), TOKEN);
+            const m = qdrant.metrics!(ctx)!;
+            assert.equal(await valueOf(m.bearerToken!), TOKEN);
+            assert.ok(await pulumi.isSecret(m.bearerToken!));
+        });
+
+        it("jupyter: the token comes from JUPYTER_TOKEN", async () => {
+            assert.equal(await valueOf(jupyter.configure!(context(jupyter), []).secretEnv!.JUPYTER_TOKEN), TOKEN);
+        });
+
+        it("kong: DB-less, admin API on 8001, routes the apps it uses and enables Prometheus", () => {
+            const c = kong.configure!(context(kong, ["api", "db"]), PEERS);
+            assert.equal(c.env!.KONG_DATABASE, "off");
+            assert.equal(c.env!.KONG_ADMIN_LISTEN, "0.0.0.0:8001");
+            assert.deepEqual(c.reaches, ["api"]);
+            const config = JSON.parse(kongConfig([{ name: "api", port: 3000 }]).replace(/^#.*\n/, ""));
+            assert.equal(config.services[0].url, "http://api:3000");
+            assert.deepEqual(config.services[0].routes[0].paths, ["/api"]);
+            assert.deepEqual(config.plugins, [{ name: "prometheus" }]);
+            assert.deepEqual(kong.ports.slice(0, 2).map((p) => p.port), [8000, 8001]);
+        });
+
+        it("chromadb: the heartbeat of its v2 API", () => {
+            assert.deepEqual(chromadb.health, { kind: "http", path: "/api/v2/heartbeat" });
+        });
+
+        it("ollama: a non-root user writes models and its key to the volume", () => {
+            const env = ollama.configure!(context(ollama), []).env!;
+            const volume = ollama.volumes![0].path;
+            assert.ok(String(env.HOME).startsWith(volume) && String(env.OLLAMA_MODELS).startsWith(volume));
+        });
+
+        it("mailhog: SMTP first, the UI's port for health, no credentials", () => {
+            assert.deepEqual(mailhog.ports.map((p) => p.port), [1025, 8025]);
+            assert.equal(mailhog.healthPort, 8025);
+            assert.equal(mailhog.owns, undefined);
+        });
+
+        it("alertmanager: a configuration with a default receiver, no HA gossip", () => {
+            const c = alertmanager.configure!(context(alertmanager), []);
+            assert.match(String(c.files![0].content), /receiver: default[\s\S]*- name: default/);
+            assert.ok(c.args!.includes("--cluster.listen-address="));
+        });
+
+        it("jaeger: OTLP first, health and metrics on their own ports", () => {
+            assert.deepEqual(jaeger.ports.slice(0, 2).map((p) => p.port), [4318, 4317]);
+            assert.equal(jaeger.healthPort, 13133);
+            assert.equal(jaeger.metrics!(context(jaeger))!.port, 8888);
+        });
+
+        it("consul: a single self-electing server with a persistent data directory", () => {
+            const args = consul.configure!(context(consul), []).args!;
+            for (const a of ["agent", "-server", "-bootstrap-expect=1", "-ui", "-client=0.0.0.0"]) assert.ok(args.includes(a), a);
+            assert.equal(consul.volumes![0].path, "/consul/data");
+        });
+    });
+});
