@@ -52,6 +52,23 @@ describe("config validation", () => {
         assert.deepEqual(merged, { db: { type: "postgres", memory: "2Gi" }, api: app(), extra: app() });
     });
 
+    it("applies a platform's per-target adjustments between its services and the stack's", () => {
+        const platforms = {
+            mon: { services: { cadvisor: { type: "cadvisor" }, api: app() }, targets: { kind: { services: { cadvisor: null, api: { replicas: 2 } } } } },
+        };
+        const on = (target: string, services = {}) =>
+            validate({ project: "slipway", stack: "s", config: { target, platform: "mon", services }, platforms, types: typeInfo() });
+        const kind = on("kind");
+        assert.ok(kind.ok);
+        assert.deepEqual(kind.spec.services.map((s) => [s.name, s.replicas]), [["api", 2]]);
+        const docker = on("docker");
+        assert.ok(docker.ok);
+        assert.deepEqual(docker.spec.services.map((s) => s.name), ["cadvisor", "api"]);
+        const override = on("kind", { api: { replicas: 3 } });
+        assert.ok(override.ok);
+        assert.equal(override.spec.services[0].replicas, 3, "the stack wins over the platform's adjustment");
+    });
+
     it("gives public services deterministic host ports, explicit ones first", () => {
         const result = validateConfig({
             target: "docker",

@@ -136,6 +136,10 @@ export function validate(input: ValidationInput): ValidationResult {
             const svcs = isObject(def) ? def.services : undefined;
             if (!isObject(svcs)) problem("platform", `platforms/${cfg.platform}.yaml has no services map`);
             else baseServices = svcs;
+            // A definition may adjust itself per target (`targets: { kind: { services: … } }`),
+            // e.g. leave out a type that needs the host where pods may not have it.
+            const forTarget = isObject(def) && isObject(def.targets) ? def.targets[target as string] : undefined;
+            if (isObject(forTarget) && isObject(forTarget.services)) baseServices = mergeServices(baseServices, forTarget.services);
         }
     }
 
