@@ -25,6 +25,7 @@ export function connectionEnv(service: string, c: Connection): InjectedEnv {
     if (c.password !== undefined) secretEnv[`${S}_PASSWORD`] = ref(SECRET_KEYS.password, c.password);
     if (c.database !== undefined) env[`${S}_DATABASE`] = c.database;
     if (c.token !== undefined) secretEnv[`${S}_TOKEN`] = ref(SECRET_KEYS.token, c.token);
+    if (c.bucket !== undefined) env[`${S}_BUCKET`] = c.bucket;
     return { env, secretEnv };
 }
 

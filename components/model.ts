@@ -11,6 +11,28 @@ export type Size = (typeof SIZES)[number];
 /** Targets whose workloads run on Kubernetes. */
 export const KUBERNETES_TARGETS: readonly TargetName[] = ["kind", "kubernetes", "eks"];
 
+/** Targets that run on AWS. */
+export const AWS_TARGETS: readonly TargetName[] = ["eks", "ec2"];
+
+export interface AwsSettings {
+    /** Networks allowed to reach the admin endpoints (EKS API, SSH) and the ec2 host's public ports. */
+    readonly adminCidrs: readonly string[];
+    readonly vpcCidr: string;
+    readonly azCount: number;
+    readonly kubernetesVersion: string;
+    /** EKS node / ec2 host instance type. */
+    readonly instanceType: string;
+    /** EKS nodes. */
+    readonly nodeCount: number;
+    /** postgres -> RDS, redis -> ElastiCache, minio -> S3 (eks). */
+    readonly managedServices: boolean;
+    readonly multiAz: boolean;
+    /** Stateful resources are protected from deletion and keep a final snapshot. */
+    readonly protectData: boolean;
+    /** EC2 key pair for SSH to the ec2 host (the Docker provider connects over SSH). */
+    readonly sshKeyName?: string;
+}
+
 /** How public services are reached on Kubernetes targets. */
 export const EXPOSURES = ["nodePort", "loadBalancer", "ingress"] as const;
 export type Exposure = (typeof EXPOSURES)[number];
@@ -63,6 +85,8 @@ export interface PlatformSpec {
     readonly bindAddress: string;
     /** Dev-mode servers (Vault `-dev`) are allowed; only on the docker target. */
     readonly devMode: boolean;
+    /** Settings of the AWS targets (eks, ec2); undefined elsewhere. */
+    readonly aws?: AwsSettings;
     /** Settings of the Kubernetes targets (kind, kubernetes, eks); undefined elsewhere. */
     readonly kubernetes?: KubernetesSettings;
     /** Services in dependency order: every service comes after the services it uses. */
@@ -123,14 +147,17 @@ export interface MetricsSpec {
 
 /** The connection settings a service offers to the services that use it (SPEC "Connection settings"). */
 export interface Connection {
-    readonly host: string;
+    /** The service's name on the platform network, or a managed equivalent's address. */
+    readonly host: pulumi.Input<string>;
     readonly port: number;
     /** In-platform URL; a secret when it carries a password. */
     readonly url: pulumi.Output<string>;
-    readonly username?: string;
+    readonly username?: pulumi.Input<string>;
     readonly password?: pulumi.Output<string>;
     readonly database?: string;
     readonly token?: pulumi.Output<string>;
+    /** Object stores: the bucket the service provides (`S_BUCKET`). */
+    readonly bucket?: pulumi.Input<string>;
 }
 
 /**

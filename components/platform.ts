@@ -43,8 +43,8 @@ export class Platform extends pulumi.ComponentResource {
             const c = svc.connection;
             const secrets = svc.credentials.secrets;
             if (c.password === undefined && c.token === undefined && Object.keys(secrets).length === 0) continue;
-            creds[name] = pulumi.all([c.password, c.token, c.url, pulumi.all(secrets)]).apply(([password, token, url, s]) => ({
-                ...(c.username !== undefined && (password !== undefined || token !== undefined) ? { username: c.username } : {}),
+            creds[name] = pulumi.all([c.username, c.password, c.token, c.url, pulumi.all(secrets)]).apply(([username, password, token, url, s]) => ({
+                ...(username !== undefined && (password !== undefined || token !== undefined) ? { username } : {}),
                 ...(password !== undefined ? { password, url } : {}),
                 ...(token !== undefined ? { token } : {}),
                 ...(Object.keys(s).length > 0 ? { secrets: s } : {}),

@@ -156,7 +156,7 @@ export const BAD: { name: string; config: Record<string, unknown>; problems: str
         name: "unknown platform and unknown config key",
         config: { target: "docker", platform: "nope", sevices: {} },
         problems: [
-            "slipway:sevices: unknown config key; known keys: target, platform, services, size, bindAddress, devMode, kubeContext, namespace, exposure, ingressDomain, ingressClass, storageClass",
+            "slipway:sevices: unknown config key; known keys: target, platform, services, size, bindAddress, devMode, kubeContext, namespace, exposure, ingressDomain, ingressClass, storageClass, adminCidrs, vpcCidr, azCount, kubernetesVersion, instanceType, nodeCount, managedServices, multiAz, protectData, sshKeyName",
             'slipway:platform: unknown platform "nope"; bundled: demo',
         ],
     },
@@ -204,8 +204,19 @@ export const BAD_FOR_TARGET: typeof BAD = [
     },
     {
         name: "dev mode off docker",
-        config: { target: "ec2", devMode: true, services: { api: app() } },
-        problems: ["slipway:devMode: dev-mode servers are only allowed on target docker, not ec2"],
+        config: { target: "kind", devMode: true, services: { api: app() } },
+        problems: ["slipway:devMode: dev-mode servers are only allowed on target docker, not kind"],
     },
 ];
 
+
+/**
+ * The table's messages as the real program gives them: the pure table validates against a
+ * `demo`-only set of platforms, the program against everything in platforms/.
+ */
+export function asProgramSays(problems: readonly string[]): string {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const { loadPlatforms } = require("../components/config/load") as typeof import("../components/config/load");
+    const bundled = Object.keys(loadPlatforms()).sort().join(", ");
+    return `invalid Slipway configuration:\n${problems.map((p) => p.replace("; bundled: demo", `; bundled: ${bundled}`)).join("\n")}`;
+}

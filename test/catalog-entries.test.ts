@@ -202,7 +202,7 @@ describe("catalog entries", () => {
 
         it("redis-exporter connects to the redis it uses, the password in a secret variable", async () => {
             const c = redisExporter.configure!(context(redisExporter, ["cache"]), PEERS);
-            assert.deepEqual(c.env, { REDIS_ADDR: "redis://cache:6379", REDIS_USER: "default" });
+            assert.deepEqual(await valueOf(pulumi.output(c.env!)), { REDIS_ADDR: "redis://cache:6379", REDIS_USER: "default" });
             assert.equal(await valueOf(c.secretEnv!.REDIS_PASSWORD), PEER_PASSWORD);
         });
     });
@@ -226,11 +226,11 @@ describe("catalog entries", () => {
             assert.equal(await valueOf(c.secretEnv!.HTTP_PASSWORD), PASSWORD);
         });
 
-        it("pgadmin: e-mail login, generated password, the postgres it uses registered without a password", () => {
+        it("pgadmin: e-mail login, generated password, the postgres it uses registered without a password", async () => {
             const c = pgadmin.configure!(context(pgadmin, ["db"]), PEERS);
             assert.match(String(c.env!.PGADMIN_DEFAULT_EMAIL), /^[^@\s]+@[^@\s]+\.[a-z]+$/);
             assert.ok(c.secretEnv!.PGADMIN_DEFAULT_PASSWORD);
-            const servers = JSON.parse(String(c.files![0].content));
+            const servers = JSON.parse(await valueOf(pulumi.output(c.files![0].content)));
             assert.deepEqual(Object.values(servers.Servers).map((s: any) => [s.Host, s.Port, s.Username]), [["db", 5432, "slipway"]]);
             assert.deepEqual(pgadmin.configure!(context(pgadmin), PEERS).files, []);
         });

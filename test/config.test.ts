@@ -3,7 +3,7 @@
 import { strict as assert } from "assert";
 import { typeInfo } from "../components/catalog";
 import { assignHostPorts, imagePin, mergeServices, validate } from "../components/config/validate";
-import { app, BAD, BAD_FOR_TARGET } from "./bad-configs";
+import { app, asProgramSays, BAD, BAD_FOR_TARGET } from "./bad-configs";
 import { runExpectingError } from "./harness";
 
 const validateConfig = (config: Record<string, unknown>) =>
@@ -29,7 +29,7 @@ describe("config validation", () => {
         for (const c of [...BAD, ...BAD_FOR_TARGET]) {
             it(c.name, async () => {
                 const { message, registered } = await runExpectingError(c.config);
-                assert.equal(message, `invalid Slipway configuration:\n${c.problems.join("\n")}`);
+                assert.equal(message, asProgramSays(c.problems));
                 assert.equal(registered, 0, "no resource may be registered for a bad config");
             });
         }

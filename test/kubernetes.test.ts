@@ -7,7 +7,7 @@ import * as YAML from "yaml";
 import { CATALOG } from "../components/catalog";
 import { envPrefix } from "../components/config/validate";
 import { KIND_NODE_PORTS, reachLabel } from "../components/targets/kubernetes";
-import { app, BAD } from "./bad-configs";
+import { app, asProgramSays, BAD } from "./bad-configs";
 import { isWrappedSecret, plain, plainTextLeaks, Recorded, ROOT, Run, runExpectingError, runProgram, stackConfig } from "./harness";
 import { RESTRICTED_CONTROLS, restrictedViolations } from "./restricted";
 
@@ -349,7 +349,7 @@ describe("kubernetes target: exposures and rules", () => {
         for (const c of BAD.filter((b) => b.config.target === "docker")) {
             it(c.name, async () => {
                 const { message, registered } = await runExpectingError({ ...c.config, target: "kind" });
-                assert.equal(message, `invalid Slipway configuration:\n${c.problems.join("\n")}`);
+                assert.equal(message, asProgramSays(c.problems));
                 assert.equal(registered, 0);
             });
         }

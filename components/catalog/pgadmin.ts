@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import { CatalogType, Peer, ServiceContext, usedPeers } from "./types";
 
 /** pgAdmin logs in with an e-mail address; the example.com domain passes its validation. */
@@ -5,23 +6,23 @@ export const PGADMIN_EMAIL = "admin@example.com";
 export const PGADMIN_PORT = 5050;
 
 /** The postgres services pgAdmin `uses`, registered (without passwords) on its first start. */
-export function pgadminServers(ctx: ServiceContext, peers: readonly Peer[]): string {
+export function pgadminServers(ctx: ServiceContext, peers: readonly Peer[]): pulumi.Output<string> {
     const used = usedPeers(ctx, peers, "postgres");
-    const servers = Object.fromEntries(
-        used.map((p, i) => [
+    const servers = used.map((p, i) =>
+        pulumi.all([p.connection.host, p.connection.username ?? "postgres"]).apply(([host, username]) => [
             String(i + 1),
             {
                 Name: p.name,
                 Group: "Slipway",
-                Host: p.connection.host,
+                Host: host,
                 Port: p.connection.port,
                 MaintenanceDB: p.connection.database ?? "postgres",
-                Username: p.connection.username ?? "postgres",
+                Username: username,
                 SSLMode: "prefer",
             },
         ]),
     );
-    return `${JSON.stringify({ Servers: servers }, null, 2)}\n`;
+    return pulumi.all(servers).apply((s) => `${JSON.stringify({ Servers: Object.fromEntries(s) }, null, 2)}\n`);
 }
 
 // dpage/pgadmin4 (Alpine, busybox wget): user pgadmin is uid 5050 in group 0, data in

@@ -32,10 +32,10 @@ export const redisCommander: CatalogType = {
     configure: (ctx, peers): Configured => {
         const redis = usedPeer(ctx, peers, "redis");
         const c = redis.connection;
-        const env: Record<string, string> = { HTTP_USER: REDIS_COMMANDER_USER };
+        const env: Record<string, pulumi.Input<string>> = { HTTP_USER: REDIS_COMMANDER_USER };
         const secretEnv: Record<string, pulumi.Output<string>> = { HTTP_PASSWORD: ctx.credentials.password! };
         if (c.password !== undefined) secretEnv.REDIS_HOSTS = secretInterpolate`${redis.name}:${c.host}:${c.port}:0:${c.password}`;
-        else env.REDIS_HOSTS = `${redis.name}:${c.host}:${c.port}:0`;
+        else env.REDIS_HOSTS = pulumi.interpolate`${redis.name}:${c.host}:${c.port}:0`;
         return { env, secretEnv };
     },
 };

@@ -19,7 +19,7 @@ export const redisExporter: CatalogType = {
     metrics: () => ({ port: 9121, path: "/metrics" }),
     configure: (ctx, peers): Configured => {
         const c = usedPeer(ctx, peers, "redis").connection;
-        const env: Record<string, string> = { REDIS_ADDR: `redis://${c.host}:${c.port}` };
+        const env: Record<string, pulumi.Input<string>> = { REDIS_ADDR: pulumi.interpolate`redis://${c.host}:${c.port}` };
         const secretEnv: Record<string, pulumi.Output<string>> = {};
         if (c.username !== undefined) env.REDIS_USER = c.username;
         if (c.password !== undefined) secretEnv.REDIS_PASSWORD = c.password;

@@ -2,7 +2,7 @@
 // Every problem is reported at once, each message starting with the config path it is about,
 // so that a bad stack stops before a single resource is registered (SPEC "Bad input").
 import {
-    EXPOSURES, Exposure, HealthSpec, KUBERNETES_TARGETS, KubernetesSettings, PlatformSpec, ServiceSpec, SIZES, Size, TARGETS, TargetName,
+    AWS_TARGETS, AwsSettings, EXPOSURES, Exposure, HealthSpec, KUBERNETES_TARGETS, KubernetesSettings, PlatformSpec, ServiceSpec, SIZES, Size, TARGETS, TargetName,
 } from "../model";
 import { parseBytes, parseCpu } from "./quantity";
 
@@ -35,7 +35,19 @@ export const NS = "slipway";
 export const CONFIG_KEYS = [
     "target", "platform", "services", "size", "bindAddress", "devMode",
     "kubeContext", "namespace", "exposure", "ingressDomain", "ingressClass", "storageClass",
+    "adminCidrs", "vpcCidr", "azCount", "kubernetesVersion", "instanceType", "nodeCount", "managedServices", "multiAz", "protectData",
+    "sshKeyName",
 ] as const;
+
+/** Keys that only mean something on the AWS targets. */
+const AWS_KEYS = ["adminCidrs", "vpcCidr", "azCount", "kubernetesVersion", "instanceType", "nodeCount", "managedServices", "multiAz", "protectData", "sshKeyName"];
+
+/** Instance types and EKS node counts by size. */
+const AWS_SIZES: Record<Size, { instanceType: string; nodeCount: number }> = {
+    small: { instanceType: "t3.large", nodeCount: 2 },
+    medium: { instanceType: "m6i.xlarge", nodeCount: 3 },
+    large: { instanceType: "m6i.2xlarge", nodeCount: 4 },
+};
 
 /** Keys that only mean something on the Kubernetes targets. */
 const KUBERNETES_KEYS = ["kubeContext", "namespace", "exposure", "ingressDomain", "ingressClass", "storageClass"];
@@ -59,7 +71,7 @@ export function envPrefix(service: string): string {
 }
 
 /** The connection variables a consumer receives for a used service, by suffix. */
-export const CONNECTION_SUFFIXES = ["HOST", "PORT", "URL", "USERNAME", "PASSWORD", "DATABASE", "TOKEN"] as const;
+export const CONNECTION_SUFFIXES = ["HOST", "PORT", "URL", "USERNAME", "PASSWORD", "DATABASE", "TOKEN", "BUCKET"] as const;
 
 /**
  * An image reference pins a version when it names a digest, or a tag other than `latest`.
@@ -200,6 +212,7 @@ export function validate(input: ValidationInput): ValidationResult {
 
     const hostPorts = assignHostPorts(services, input.types, problem);
     const kubernetes = validateKubernetes(cfg, target, input.stack, problem);
+    const aws = validateAws(cfg, target, (SIZES as readonly unknown[]).includes(size) ? (size as Size) : "small", problem);
 
     if (problems.length > 0) return { ok: false, problems };
     return {
@@ -213,6 +226,7 @@ export function validate(input: ValidationInput): ValidationResult {
             bindAddress: bindAddress as string,
             devMode: devMode as boolean,
             kubernetes,
+            aws,
             services: dependencyOrder(services, byName),
             hostPorts,
         },
@@ -258,6 +272,73 @@ function validateKubernetes(
     if (ingressDomain !== undefined && !DOMAIN.test(ingressDomain)) problem("ingressDomain", `${JSON.stringify(ingressDomain)} is not a DNS domain`);
     if (exposure === "ingress" && cfg.ingressDomain === undefined) problem("ingressDomain", "required when exposure is ingress");
     return { context, namespace, exposure, ingressDomain, ingressClass: text("ingressClass"), storageClass: text("storageClass") };
+}
+
+const CIDR = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}\/(3[0-2]|[12]?\d)$/;
+
+function validateAws(cfg: Readonly<Record<string, unknown>>, target: unknown, size: Size, problem: Report): AwsSettings | undefined {
+    if (!AWS_TARGETS.includes(target as TargetName)) {
+        if ((TARGETS as readonly unknown[]).includes(target)) {
+            for (const key of AWS_KEYS) if (cfg[key] !== undefined) problem(key, `only applies to targets ${AWS_TARGETS.join(", ")}, not ${target}`);
+        }
+        return undefined;
+    }
+    const adminCidrs: string[] = [];
+    if (!Array.isArray(cfg.adminCidrs) || cfg.adminCidrs.length === 0) {
+        problem("adminCidrs", "required on AWS: the networks (CIDRs) that operate the platform, e.g. [\"203.0.113.0/24\"]");
+    } else {
+        cfg.adminCidrs.forEach((c, i) => {
+            if (typeof c !== "string" || !CIDR.test(c)) problem(`adminCidrs[${i}]`, `${JSON.stringify(c)} is not an IPv4 CIDR`);
+            else if (c.endsWith("/0")) problem(`adminCidrs[${i}]`, `${c} opens the admin endpoints to the whole internet; list the networks that operate the platform`);
+            else adminCidrs.push(c);
+        });
+    }
+    const vpcCidr = cfg.vpcCidr ?? "10.0.0.0/16";
+    if (typeof vpcCidr !== "string" || !CIDR.test(vpcCidr) || Number(vpcCidr.split("/")[1]) > 20 || Number(vpcCidr.split("/")[1]) < 16) {
+        problem("vpcCidr", `${JSON.stringify(vpcCidr)} is not an IPv4 CIDR from /16 to /20`);
+    }
+    const integer = (key: string, fallback: number, min: number, max: number): number => {
+        const v = cfg[key] ?? fallback;
+        if (!Number.isInteger(v) || (v as number) < min || (v as number) > max) {
+            problem(key, `${JSON.stringify(v)} is not a whole number from ${min} to ${max}`);
+            return fallback;
+        }
+        return v as number;
+    };
+    const bool = (key: string, fallback: boolean): boolean => {
+        const v = parseBool(cfg[key] ?? fallback);
+        if (v === undefined) problem(key, `${JSON.stringify(cfg[key])} is not true or false`);
+        return v ?? fallback;
+    };
+    const text = (key: string, fallback?: string, pattern?: RegExp, what?: string): string | undefined => {
+        const v = cfg[key] ?? fallback;
+        if (v === undefined) return undefined;
+        if (typeof v !== "string" || (pattern && !pattern.test(v))) {
+            problem(key, `${JSON.stringify(v)} is not ${what ?? "a string"}`);
+            return fallback;
+        }
+        return v;
+    };
+    const azCount = integer("azCount", 2, 2, 6);
+    const nodeCount = integer("nodeCount", AWS_SIZES[size].nodeCount, 1, 100);
+    const managedServices = bool("managedServices", target === "eks");
+    if (target === "ec2" && managedServices) problem("managedServices", "managed equivalents (RDS, ElastiCache, S3) are for target eks; ec2 runs every service as a container");
+    const sshKeyName = text("sshKeyName");
+    if (target === "ec2" && sshKeyName === undefined) {
+        problem("sshKeyName", "required on target ec2: the EC2 key pair whose private key your ssh agent holds (the Docker provider connects over SSH)");
+    }
+    return {
+        adminCidrs,
+        vpcCidr: vpcCidr as string,
+        azCount,
+        kubernetesVersion: text("kubernetesVersion", "1.33", /^1\.\d{2}$/, "a Kubernetes minor version like 1.33")!,
+        instanceType: text("instanceType", AWS_SIZES[size].instanceType, /^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "an EC2 instance type like t3.large")!,
+        nodeCount,
+        managedServices,
+        multiAz: bool("multiAz", false),
+        protectData: bool("protectData", false),
+        sshKeyName,
+    };
 }
 
 function parseBool(v: unknown): boolean | undefined {
