@@ -11,6 +11,15 @@ export type Size = (typeof SIZES)[number];
 /** Targets whose workloads run on Kubernetes. */
 export const KUBERNETES_TARGETS: readonly TargetName[] = ["kind", "kubernetes", "eks"];
 
+/**
+ * What a target offers the services running on it, beyond running them. A service may use an
+ * offer; it never asks which target made it.
+ */
+export interface TargetEnvironment {
+    /** Vault auto-unseals with this KMS key instead of an unseal key kept on its own volume. */
+    readonly vaultSeal?: { readonly awskms: { readonly region: pulumi.Input<string>; readonly keyId: pulumi.Input<string> } };
+}
+
 /** Targets that run on AWS. */
 export const AWS_TARGETS: readonly TargetName[] = ["eks", "ec2"];
 

@@ -27,10 +27,17 @@ export class Platform extends pulumi.ComponentResource {
         super("slipway:platform:Platform", spec.stack, {}, opts);
         const target = materializerFor(spec, this);
 
-        const services = new Map(spec.services.map((s) => [s.name, new Service(s, spec, { parent: this })]));
-        const peers = new Map([...services].map(([name, svc]) => [name, svc.peer()]));
+        const environment = target.environment?.() ?? {};
+        const services = new Map(spec.services.map((s) => [s.name, new Service(s, spec, environment, { parent: this })]));
+        // Managed equivalents first: their consumers must see their connection settings.
         const deployed = new Map<string, Deployed>();
+        for (const svc of services.values()) {
+            const managed = target.provision?.(svc);
+            if (managed) deployed.set(svc.name, svc.adopt(managed));
+        }
+        const peers = new Map([...services].map(([name, svc]) => [name, svc.peer()]));
         for (const s of spec.services) {
+            if (deployed.has(s.name)) continue;
             const svc = services.get(s.name)!;
             const after = s.uses.flatMap((used) => deployed.get(used)!.ready);
             deployed.set(s.name, svc.deploy(svc.describe(peers), target, after));

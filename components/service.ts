@@ -6,7 +6,7 @@ import * as random from "@pulumi/random";
 import { CatalogType, Credentials, Peer, ServiceContext } from "./catalog/types";
 import { catalogEntry } from "./catalog";
 import { connectionEnv, connectionSecrets } from "./connections";
-import { Connection, MetricsSpec, PlatformSpec, Probe, SecretRef, ServiceSpec, Workload } from "./model";
+import { Connection, MetricsSpec, PlatformSpec, Probe, SecretRef, ServiceSpec, TargetEnvironment, Workload } from "./model";
 import { resolveResources } from "./resources";
 
 /** What a materializer hands back for one deployed service. */
@@ -17,9 +17,20 @@ export interface Deployed {
     readonly endpoint: pulumi.Output<string>;
 }
 
+/** A managed equivalent that a target runs instead of the service's container (RDS for postgres …). */
+export interface Provisioned {
+    /** The connection settings consumers get instead; the same names, other values. */
+    readonly connection: Connection;
+    readonly deployed: Deployed;
+}
+
 /** A target's way of running workloads. */
 export interface Materializer {
     deploy(workload: Workload, parent: pulumi.ComponentResource, after: readonly pulumi.Resource[]): Deployed;
+    /** A managed equivalent for this service, made with its own credentials, or undefined. */
+    provision?(service: Service): Provisioned | undefined;
+    /** What the target offers services (see TargetEnvironment). */
+    environment?(): TargetEnvironment;
     /** Stack outputs the target adds (the namespace, a kubeconfig …). */
     outputs?(): Record<string, pulumi.Input<unknown>>;
 }
@@ -38,12 +49,12 @@ export class Service extends pulumi.ComponentResource {
     public readonly type: string;
     public readonly spec: ServiceSpec;
     public readonly credentials: Credentials;
-    public readonly connection: Connection;
-    public readonly metrics?: MetricsSpec;
+    private ownConnection: Connection;
+    private ownMetrics?: MetricsSpec;
     private readonly entry: CatalogType;
     private readonly context: ServiceContext;
 
-    constructor(spec: ServiceSpec, platform: PlatformSpec, opts?: pulumi.ComponentResourceOptions) {
+    constructor(spec: ServiceSpec, platform: PlatformSpec, environment: TargetEnvironment, opts?: pulumi.ComponentResourceOptions) {
         super(`slipway:catalog:${pascal(spec.type)}`, spec.name, {}, opts);
         this.name = spec.name;
         this.type = spec.type;
@@ -64,17 +75,36 @@ export class Service extends pulumi.ComponentResource {
             name: spec.name,
             spec,
             platform,
+            environment,
             credentials: this.credentials,
             resources: resolveResources(this.entry.resources, spec, platform.size),
             port,
         };
-        this.connection = {
+        this.ownConnection = {
             host: spec.name,
             port,
             url: pulumi.output(`${this.entry.scheme}://${spec.name}:${port}`),
             ...this.entry.connection?.(this.context),
         };
-        this.metrics = this.entry.metrics?.(this.context);
+        this.ownMetrics = this.entry.metrics?.(this.context);
+    }
+
+    /** What consumers connect to. */
+    public get connection(): Connection {
+        return this.ownConnection;
+    }
+
+    /** How Prometheus scrapes it; undefined when it exposes no metrics (or a managed equivalent runs it). */
+    public get metrics(): MetricsSpec | undefined {
+        return this.ownMetrics;
+    }
+
+    /** A managed equivalent runs this service: consumers get its connection, and no container is made. */
+    public adopt(managed: Provisioned): Deployed {
+        this.ownConnection = managed.connection;
+        this.ownMetrics = undefined;
+        this.publish(managed.deployed);
+        return managed.deployed;
     }
 
     /** How the other services see this one. */
@@ -139,13 +169,17 @@ export class Service extends pulumi.ComponentResource {
     /** Hand the workload to the target, then publish this component's outputs. */
     public deploy(workload: Workload, target: Materializer, after: readonly pulumi.Resource[]): Deployed {
         const deployed = target.deploy(workload, this, after);
+        this.publish(deployed);
+        return deployed;
+    }
+
+    private publish(deployed: Deployed) {
         this.registerOutputs({
             host: this.connection.host,
             port: this.connection.port,
             url: this.connection.url,
             endpoint: deployed.endpoint,
         });
-        return deployed;
     }
 
     private probe(): Probe {

@@ -48,6 +48,7 @@ function context(t: CatalogType, uses: string[] = []): ServiceContext {
         name: t.type,
         spec: spec(t.type, t.type, uses),
         platform,
+        environment: {},
         credentials: {
             password: t.owns?.password ? pulumi.secret(PASSWORD) : undefined,
             token: t.owns?.token ? pulumi.secret(TOKEN) : undefined,

@@ -47,9 +47,10 @@ describe("config validation", () => {
     it("merges stack services over the platform key by key, and null removes one", () => {
         const merged = mergeServices(
             { db: { type: "postgres", memory: "1Gi" }, api: app(), old: app() },
-            { db: { memory: "2Gi" }, old: null, extra: app() },
+            { db: { memory: "2Gi" }, old: null, extra: app(), api: { port: null } },
         );
-        assert.deepEqual(merged, { db: { type: "postgres", memory: "2Gi" }, api: app(), extra: app() });
+        const { port: _unset, ...apiWithoutPort } = app();
+        assert.deepEqual(merged, { db: { type: "postgres", memory: "2Gi" }, api: apiWithoutPort, extra: app() });
     });
 
     it("applies a platform's per-target adjustments between its services and the stack's", () => {

@@ -1,8 +1,24 @@
 import { createHmac } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { CatalogType } from "./types";
+import { CatalogType, secretInterpolate } from "./types";
 
 export const MINIO_USER = "slipway";
+
+/** The bucket every object store offers its consumers (S_BUCKET); on S3 it is a bucket of its own. */
+export const MINIO_BUCKET = "data";
+
+/**
+ * Runs MinIO and, once it answers, makes the bucket. `mc` reads the server and its credentials
+ * from MC_HOST_local, so no credential appears on a command line.
+ */
+export const MINIO_START = `set -eu
+minio server /data --address :9000 --console-address :9001 &
+server=$!
+trap 'kill -TERM "$server" 2>/dev/null; wait "$server"' TERM INT
+until mc ready local >/dev/null 2>&1; do sleep 1; done
+mc mb --ignore-existing "local/$MINIO_BUCKET"
+wait "$server"
+`;
 
 /** The token's expiry: fixed, so the generated scrape config does not change on every update. */
 const TOKEN_EXPIRY = 4102444800; // 2100-01-01T00:00:00Z
@@ -37,7 +53,7 @@ export const minio: CatalogType = {
     healthCommand: "curl -fsS -o /dev/null http://127.0.0.1:9000/minio/health/live || mc ready local",
     resources: { cpu: 0.5, memoryMiB: 512, storageGiB: 10 },
     owns: { password: true },
-    connection: (ctx) => ({ username: MINIO_USER, password: ctx.credentials.password }),
+    connection: (ctx) => ({ username: MINIO_USER, password: ctx.credentials.password, bucket: MINIO_BUCKET }),
     // Metrics stay private: Prometheus presents the token, instead of MINIO_PROMETHEUS_AUTH_TYPE=public.
     metrics: (ctx) => ({
         port: 9000,
@@ -46,8 +62,11 @@ export const minio: CatalogType = {
     }),
     configure: (ctx) => ({
         // HOME and MC_CONFIG_DIR point at scratch space: the image's /root is not the user's.
-        env: { MINIO_ROOT_USER: MINIO_USER, HOME: "/tmp", MC_CONFIG_DIR: "/tmp/.mc", MINIO_BROWSER_REDIRECT: "false" },
-        secretEnv: { MINIO_ROOT_PASSWORD: ctx.credentials.password! },
-        args: ["server", "/data", "--address", ":9000", "--console-address", ":9001"],
+        env: { MINIO_ROOT_USER: MINIO_USER, MINIO_BUCKET, HOME: "/tmp", MC_CONFIG_DIR: "/tmp/.mc", MINIO_BROWSER_REDIRECT: "false" },
+        secretEnv: {
+            MINIO_ROOT_PASSWORD: ctx.credentials.password!,
+            MC_HOST_local: secretInterpolate`http://${MINIO_USER}:${ctx.credentials.password}@127.0.0.1:9000`,
+        },
+        command: ["/bin/sh", "-c", MINIO_START],
     }),
 };

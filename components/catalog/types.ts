@@ -2,7 +2,7 @@
 // plus three small functions. Entries never see the target they will run on.
 import * as pulumi from "@pulumi/pulumi";
 import {
-    Connection, FileSpec, HealthSpec, MetricsSpec, PlatformSpec, PortSpec, Resources, ServiceSpec, VolumeSpec,
+    Connection, FileSpec, HealthSpec, MetricsSpec, PlatformSpec, PortSpec, Resources, ServiceSpec, TargetEnvironment, VolumeSpec,
 } from "../model";
 
 export interface HostAccess {
@@ -27,6 +27,8 @@ export interface ServiceContext {
     readonly name: string;
     readonly spec: ServiceSpec;
     readonly platform: PlatformSpec;
+    /** What the target offers (a KMS key to seal Vault with …). */
+    readonly environment: TargetEnvironment;
     readonly credentials: Credentials;
     readonly resources: Resources;
     /** The port consumers connect to (the user's `port`, or the type's first). */

@@ -90,7 +90,7 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
 
 const isPort = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 65535;
 
-/** Merge the platform definition's services and the stack's, key by key; `null` removes a service. */
+/** Merge the platform definition's services and the stack's, key by key; `null` removes a service, or a field. */
 export function mergeServices(
     base: Readonly<Record<string, unknown>>,
     overrides: Readonly<Record<string, unknown>>,
@@ -99,7 +99,11 @@ export function mergeServices(
     for (const [name, svc] of Object.entries(base)) merged[name] = svc;
     for (const [name, svc] of Object.entries(overrides)) {
         if (svc === null) delete merged[name];
-        else if (isObject(svc) && isObject(merged[name])) merged[name] = { ...(merged[name] as object), ...svc };
+        else if (isObject(svc) && isObject(merged[name])) {
+            const fields: Record<string, unknown> = { ...(merged[name] as object), ...svc };
+            for (const [k, v] of Object.entries(svc)) if (v === null) delete fields[k];
+            merged[name] = fields;
+        }
         else merged[name] = svc;
     }
     return merged;

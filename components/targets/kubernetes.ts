@@ -60,6 +60,11 @@ export function kubernetesProbes(probe: Probe): { readinessProbe: Probe8s; liven
     return { readinessProbe: readiness, livenessProbe: liveness, startupProbe: startup };
 }
 
+/** Waits on the used services' host names and ports, as the app itself will connect. */
+function waitScript(deps: Workload["dependsOn"]): string {
+    return deps.map((d) => `until nc -z -w 2 ${d.name} ${d.port}; do echo "waiting for ${d.name}:${d.port}"; sleep 2; done`).join("\n");
+}
+
 const restrictedContainer = (readOnlyRootFilesystem: boolean, runAsUser: number, runAsGroup: number) => ({
     runAsNonRoot: true,
     runAsUser,
@@ -71,21 +76,36 @@ const restrictedContainer = (readOnlyRootFilesystem: boolean, runAsUser: number,
     seccompProfile: { type: "RuntimeDefault" },
 });
 
+/** Options for clusters that others build (EKS): their provider, and what lives outside the cluster. */
+export interface KubernetesOptions {
+    readonly provider?: k8s.Provider;
+    /** Annotations of LoadBalancer Services (which load balancer, in which subnets). */
+    readonly loadBalancerAnnotations?: Record<string, string>;
+    /** Services run outside the cluster (managed equivalents): where their consumers may connect. */
+    readonly external?: ReadonlyMap<string, { readonly cidr: string; readonly port: number }>;
+    /** Annotations of a service account of its own for a workload that needs a cloud identity. */
+    readonly serviceAccount?: (w: Workload) => Record<string, pulumi.Input<string>> | undefined;
+}
+
 export class KubernetesTarget implements Materializer {
     public readonly provider: k8s.Provider;
     public readonly namespace: k8s.core.v1.Namespace;
     private readonly settings: KubernetesSettings;
     private readonly nodePorts: Record<string, Record<number, number>>;
     private readonly loadBalancerAnnotations: Record<string, string>;
+    private readonly external: ReadonlyMap<string, { readonly cidr: string; readonly port: number }>;
+    private readonly serviceAccount: (w: Workload) => Record<string, pulumi.Input<string>> | undefined;
 
     constructor(
         private readonly spec: PlatformSpec,
         parent: pulumi.Resource,
         ports: (service: string) => readonly number[],
-        opts: { provider?: k8s.Provider; loadBalancerAnnotations?: Record<string, string> } = {},
+        opts: KubernetesOptions = {},
     ) {
         this.settings = spec.kubernetes!;
         this.loadBalancerAnnotations = opts.loadBalancerAnnotations ?? {};
+        this.external = opts.external ?? new Map();
+        this.serviceAccount = opts.serviceAccount ?? (() => undefined);
         this.provider = opts.provider ?? new k8s.Provider("kubernetes", { context: this.settings.context, enableServerSideApply: true }, { parent });
         this.nodePorts = spec.target === "kind" ? kindNodePorts(spec, ports) : {};
         const o = { parent, provider: this.provider };
@@ -200,17 +220,24 @@ export class KubernetesTarget implements Materializer {
             securityContext: restrictedContainer(w.readOnlyRootFilesystem, w.user.uid, w.user.gid),
             ...kubernetesProbes(w.probe),
         };
-        const initContainers: Container[] | undefined = w.dependsOn.length
+        const waitFor = w.dependsOn.filter((d) => !this.external.has(d.name));
+        const initContainers: Container[] | undefined = waitFor.length
             ? [
                   {
                       // Waits until every used service has a ready pod behind its Service.
                       name: "wait-for-dependencies",
                       image: WAIT_IMAGE,
-                      command: ["/bin/sh", "-c", this.waitScript(w)],
+                      command: ["/bin/sh", "-c", waitScript(waitFor)],
                       resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "32Mi" } },
                       securityContext: restrictedContainer(true, 65534, 65534),
                   },
               ]
+            : undefined;
+
+        // A cloud identity (IRSA) comes with a service account of the workload's own.
+        const accountAnnotations = this.serviceAccount(w);
+        const account = accountAnnotations
+            ? new k8s.core.v1.ServiceAccount(`${w.name}-account`, { metadata: { name: w.name, namespace: ns, labels, annotations: accountAnnotations } }, o)
             : undefined;
 
         // Rolls the pods when a non-secret file changes (subPath mounts are not refreshed in place).
@@ -221,7 +248,8 @@ export class KubernetesTarget implements Materializer {
                 annotations: { "slipway.dev/files-hash": filesHash },
             },
             spec: {
-                automountServiceAccountToken: false,
+                serviceAccountName: account ? w.name : undefined,
+                automountServiceAccountToken: account !== undefined,
                 // Service links would inject <SVC>_PORT=tcp://… and clash with the S_PORT contract.
                 enableServiceLinks: false,
                 securityContext: {
@@ -237,7 +265,10 @@ export class KubernetesTarget implements Materializer {
                 volumes,
             },
         };
-        const workloadOpts: pulumi.CustomResourceOptions = { ...o, dependsOn: [this.namespace, ...after, ...(secret ? [secret] : []), ...(configMap ? [configMap] : [])] };
+        const workloadOpts: pulumi.CustomResourceOptions = {
+            ...o,
+            dependsOn: [this.namespace, ...after, ...[secret, configMap, account].flatMap((r) => (r ? [r] : []))],
+        };
         const metadata = { name: w.name, namespace: ns, labels };
         const workload =
             w.volumes.length > 0
@@ -300,10 +331,6 @@ export class KubernetesTarget implements Materializer {
         return { ready: [workload, service], endpoint: this.endpoint(w, service, ingress) };
     }
 
-    /** Waits on the used services' host names and ports, as the app itself will connect. */
-    private waitScript(w: Workload): string {
-        return w.dependsOn.map((d) => `until nc -z -w 2 ${d.name} ${d.port}; do echo "waiting for ${d.name}:${d.port}"; sleep 2; done`).join("\n");
-    }
 
     private serviceSpec(w: Workload, selector: Record<string, string>) {
         const ports = w.ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.port, protocol: (p.protocol ?? "tcp").toUpperCase() }));
@@ -330,13 +357,24 @@ export class KubernetesTarget implements Materializer {
                     podSelector: { matchLabels: selector },
                     policyTypes: ["Ingress", "Egress"],
                     ingress,
-                    egress: w.reaches.length
-                        ? [{ to: w.reaches.map((n) => ({ podSelector: { matchLabels: { "app.kubernetes.io/name": n, "app.kubernetes.io/instance": this.spec.stack } } })) }]
-                        : [],
+                    egress: this.egress(w),
                 },
             },
             o,
         );
+    }
+
+    /** To the pods of the services it reaches, and to managed equivalents outside the cluster on their port. */
+    private egress(w: Workload) {
+        const inCluster = w.reaches.filter((n) => !this.external.has(n));
+        const rules: Record<string, unknown>[] = inCluster.length
+            ? [{ to: inCluster.map((n) => ({ podSelector: { matchLabels: { "app.kubernetes.io/name": n, "app.kubernetes.io/instance": this.spec.stack } } })) }]
+            : [];
+        for (const n of w.reaches.filter((x) => this.external.has(x))) {
+            const { cidr, port } = this.external.get(n)!;
+            rules.push({ to: [{ ipBlock: { cidr } }], ports: [{ protocol: "TCP", port }] });
+        }
+        return rules;
     }
 
     private endpoint(w: Workload, service: k8s.core.v1.Service, ingress?: k8s.networking.v1.Ingress): pulumi.Output<string> {
