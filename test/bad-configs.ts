@@ -1,7 +1,7 @@
 // The table of bad configs every target must reject with exactly these messages (SPEC "Bad input").
 /** Every type SPEC.md's catalog names, and `app`, as validation lists them (sorted). */
 export const ALL_TYPES = [
-    "alertmanager", "app", "cadvisor", "chromadb", "consul", "grafana", "jaeger", "jupyter", "kong", "mailhog", "minio", "neo4j", "nginx",
+    "alertmanager", "app", "cadvisor", "chromadb", "consul", "docker-proxy", "grafana", "jaeger", "jupyter", "kong", "mailhog", "minio", "neo4j", "nginx",
     "node-exporter", "ollama", "opa", "pgadmin", "postgres", "postgres-exporter", "prometheus", "qdrant", "rabbitmq", "redis",
     "redis-commander", "redis-exporter", "vault",
 ].join(", ");

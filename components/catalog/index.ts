@@ -5,6 +5,7 @@ import { app } from "./app";
 import { cadvisor } from "./cadvisor";
 import { chromadb } from "./chromadb";
 import { consul } from "./consul";
+import { dockerProxy } from "./docker-proxy";
 import { grafana } from "./grafana";
 import { jaeger } from "./jaeger";
 import { jupyter } from "./jupyter";
@@ -33,7 +34,7 @@ export const CATALOG: Readonly<Record<string, CatalogType>> = Object.fromEntries
     [
         ...[postgres, redis, vault, neo4j, opa, minio, rabbitmq, consul, kong, nginx],
         ...[prometheus, grafana, alertmanager, jaeger, cadvisor, nodeExporter, postgresExporter, redisExporter],
-        ...[qdrant, chromadb, ollama, mailhog, pgadmin, redisCommander, jupyter],
+        ...[qdrant, chromadb, ollama, mailhog, pgadmin, redisCommander, jupyter, dockerProxy],
         app,
     ].map((t) => [t.type, t]),
 );

@@ -1,0 +1,334 @@
+// The five bundled platforms of SEEDS.md (platforms/*.yaml), each run whole on the docker, kind
+// and kubernetes targets: every service materialized, every `uses` edge wired with the connection
+// contract, no generated value in plain text, every endpoint exported; the generated Prometheus
+// and Grafana configuration checked, and every Kubernetes object validated against the API schema.
+import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as YAML from "yaml";
+import { CATALOG } from "../components/catalog";
+import { envPrefix, mergeServices } from "../components/config/validate";
+import { RULES_FILE } from "../components/generated/prometheus";
+import { containers, envOf, plain, plainTextLeaks, Recorded, ROOT, Run, runExpectingError, runProgram } from "./harness";
+
+const PLATFORMS = ["connectors", "agent-layers", "observability", "service-mesh", "governance"] as const;
+const TARGETS = ["docker", "kind", "kubernetes"] as const;
+type Target = (typeof TARGETS)[number];
+
+/** The services each platform must have: every one its SEEDS.md section lists, by type. */
+const SEEDED: Record<(typeof PLATFORMS)[number], Record<string, string>> = {
+    connectors: { redis: "redis", vault: "vault", neo4j: "neo4j", gateway: "app" },
+    "agent-layers": {
+        postgres: "postgres", redis: "redis", ollama: "ollama", prometheus: "prometheus", grafana: "grafana",
+        "l01-data": "app", "l02-runtime": "app", "l03-tool-execution": "app", "l04-model-gateway": "app", "l05-planning": "app",
+        "l06-evaluation": "app", "l07-learning": "app", "l09-api-gateway": "app", "l10-human-interface": "app", "l11-integration": "app",
+    },
+    observability: {
+        postgres: "postgres", redis: "redis", minio: "minio", nginx: "nginx", dashboard: "app", jupyter: "jupyter", pgadmin: "pgadmin",
+        "redis-commander": "redis-commander", mailhog: "mailhog", "docker-proxy": "docker-proxy", cadvisor: "cadvisor",
+        "node-exporter": "node-exporter", "postgres-exporter": "postgres-exporter", "redis-exporter": "redis-exporter",
+        prometheus: "prometheus", grafana: "grafana",
+    },
+    "service-mesh": {
+        backend: "app", consul: "consul", kong: "kong", rabbitmq: "rabbitmq", jaeger: "jaeger", prometheus: "prometheus", grafana: "grafana",
+        postgres: "postgres", redis: "redis", neo4j: "neo4j", chromadb: "chromadb", qdrant: "qdrant", ollama: "ollama",
+        "mcp-3001": "app", "mcp-3003": "app", "mcp-3004": "app", "mcp-3006": "app", "mcp-3009": "app", "mcp-3017": "app",
+    },
+    governance: {
+        postgres: "postgres", redis: "redis", opa: "opa", ac: "app", integrity: "app", fv: "app", gs: "app", pgc: "app",
+        nginx: "nginx", prometheus: "prometheus", grafana: "grafana",
+    },
+};
+
+/** Edges SEEDS.md describes, which each definition must have (it may have more). */
+const SEEDED_EDGES: Record<(typeof PLATFORMS)[number], string[]> = {
+    connectors: ["gateway->vault", "gateway->neo4j", "gateway->redis"],
+    "agent-layers": [
+        "l01-data->postgres", "l01-data->redis", "l04-model-gateway->ollama", "grafana->prometheus",
+        ...["l02-runtime", "l03-tool-execution", "l04-model-gateway", "l05-planning", "l06-evaluation", "l07-learning",
+            "l09-api-gateway", "l10-human-interface", "l11-integration"].map((l) => `${l}->l01-data`),
+    ],
+    observability: [
+        "nginx->dashboard", "pgadmin->postgres", "redis-commander->redis", "postgres-exporter->postgres", "redis-exporter->redis", "grafana->prometheus",
+    ],
+    "service-mesh": ["kong->backend", "grafana->prometheus", "backend->postgres", "backend->redis"],
+    governance: [
+        ...["ac", "integrity", "fv", "gs", "pgc"].flatMap((s) => [`${s}->postgres`, `${s}->redis`, `nginx->${s}`]),
+        "grafana->prometheus",
+    ],
+};
+
+/** Types that run only where the host is reachable: refused on Kubernetes targets. */
+const HOST_TYPES = Object.values(CATALOG).filter((t) => t.hostAccess).map((t) => t.type);
+
+interface Definition {
+    description: string;
+    services: Record<string, any>;
+    targets?: Record<string, { services?: Record<string, unknown> }>;
+}
+
+const definition = (name: string): Definition => YAML.parse(fs.readFileSync(path.join(ROOT, "platforms", `${name}.yaml`), "utf8"));
+
+/** The definition's services as the target sees them, after its per-target adjustment. */
+const servicesOn = (def: Definition, target: Target): Record<string, any> =>
+    mergeServices(def.services, def.targets?.[target]?.services ?? {}) as Record<string, any>;
+
+const edges = (services: Record<string, any>) =>
+    Object.entries(services).flatMap(([name, s]) => ((s.uses ?? []) as string[]).map((u) => `${name}->${u}`));
+
+const portOf = (svc: any): number => svc.port ?? CATALOG[svc.type].ports[0].port;
+
+const configFor = (name: string, target: Target) => ({ target, platform: name, ...(target === "kubernetes" ? { kubeContext: "test" } : {}) });
+
+// Docker
+const labels = (c: Recorded): Record<string, string> => Object.fromEntries((c.inputs.labels ?? []).map((l: any) => [l.label, l.value]));
+const serviceContainers = (run: Run) => containers(run).filter((c) => labels(c)["dev.slipway.role"] === "service");
+
+// Kubernetes
+const K = {
+    namespace: "kubernetes:core/v1:Namespace",
+    service: "kubernetes:core/v1:Service",
+    secret: "kubernetes:core/v1:Secret",
+    configMap: "kubernetes:core/v1:ConfigMap",
+    deployment: "kubernetes:apps/v1:Deployment",
+    statefulSet: "kubernetes:apps/v1:StatefulSet",
+    networkPolicy: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+    ingress: "kubernetes:networking.k8s.io/v1:Ingress",
+    pdb: "kubernetes:policy/v1:PodDisruptionBudget",
+};
+const objects = (run: Run, type: string) => run.resources.filter((r) => r.type === type).map((r) => plain(r.inputs));
+const workloads = (run: Run) => [...objects(run, K.deployment), ...objects(run, K.statefulSet)];
+const mainContainer = (w: any) => w.spec.template.spec.containers[0];
+
+function tool(name: string, candidates: string[]): string {
+    for (const c of candidates) if (fs.existsSync(c)) return c;
+    const which = spawnSync("sh", ["-c", `command -v ${name}`], { encoding: "utf8" });
+    if (which.status === 0) return which.stdout.trim();
+    throw new Error(`${name} is not installed: run scripts/test.sh, which installs it (Debian/Ubuntu: apt-get install prometheus)`);
+}
+
+function check(cmd: string, args: string[]): string {
+    const r = spawnSync(cmd, args, { encoding: "utf8" });
+    assert.equal(r.status, 0, `${cmd} ${args.join(" ")} failed:\n${r.stdout}\n${r.stderr}`);
+    return `${r.stdout}${r.stderr}`;
+}
+
+describe("bundled platforms", () => {
+    for (const name of PLATFORMS) {
+        describe(name, () => {
+            const def = definition(name);
+
+            it("describes itself and lists every service and edge its SEEDS.md section lists", () => {
+                assert.equal(typeof def.description, "string");
+                assert.ok(def.description.length > 20);
+                for (const [svc, type] of Object.entries(SEEDED[name])) {
+                    assert.ok(def.services[svc], `${svc} is defined`);
+                    assert.equal(def.services[svc].type, type, `${svc} type`);
+                }
+                const defined = new Set(edges(def.services));
+                for (const e of SEEDED_EDGES[name]) assert.ok(defined.has(e), `edge ${e}`);
+            });
+
+            it("ships the team's own services as a pinned public stand-in, on the seed's port, with a health path", () => {
+                for (const [svc, s] of Object.entries(def.services).filter(([, s]) => s.type === "app")) {
+                    assert.equal(s.image, "mendhak/http-https-echo:37", svc);
+                    assert.equal(s.env?.HTTP_PORT, String(s.port), `${svc} listens on its port`);
+                    assert.match(String(s.health), /^\/health/, `${svc} health`);
+                }
+            });
+
+            it("leaves out the types that need the host on the Kubernetes targets", () => {
+                for (const target of ["kind", "kubernetes", "eks"] as const) {
+                    const types = Object.values(servicesOn(def, target as Target)).map((s) => s.type);
+                    assert.deepEqual(types.filter((t) => HOST_TYPES.includes(t)), [], target);
+                }
+            });
+
+            for (const target of TARGETS) {
+                describe(`on ${target}`, () => {
+                    const services = servicesOn(def, target);
+                    const names = Object.keys(services);
+                    let run: Run;
+                    before(async () => {
+                        run = await runProgram(configFor(name, target), { stack: "test" });
+                    });
+
+                    it("materializes every service", () => {
+                        if (target === "docker") {
+                            assert.deepEqual(serviceContainers(run).map((c) => c.name).sort(), [...names].sort());
+                        } else {
+                            assert.deepEqual(workloads(run).map((w) => w.metadata.name).sort(), [...names].sort());
+                            for (const n of names) {
+                                const w = workloads(run).find((x) => x.metadata.name === n);
+                                const stateful = (CATALOG[services[n].type].volumes ?? []).length > 0;
+                                assert.equal(w.kind, stateful ? "StatefulSet" : "Deployment", n);
+                                assert.ok(objects(run, K.service).some((s) => s.metadata.name === n), `${n} has a Service`);
+                            }
+                        }
+                    });
+
+                    it("injects the connection settings of every service each one uses", () => {
+                        let checked = 0;
+                        for (const [consumer, s] of Object.entries(services)) {
+                            for (const used of (s.uses ?? []) as string[]) {
+                                const S = envPrefix(used);
+                                const type = CATALOG[services[used].type];
+                                const port = String(portOf(services[used]));
+                                const credentialVars = [
+                                    ...(type.owns?.password ? [`${S}_PASSWORD`, `${S}_URL`] : []),
+                                    ...(type.owns?.token ? [`${S}_TOKEN`, `${S}_URL`] : []),
+                                ];
+                                if (target === "docker") {
+                                    const env = envOf(serviceContainers(run).find((c) => c.name === consumer)!);
+                                    assert.equal(env[`${S}_HOST`], used, `${consumer}: ${S}_HOST`);
+                                    assert.equal(env[`${S}_PORT`], port, `${consumer}: ${S}_PORT`);
+                                    assert.ok(env[`${S}_URL`]?.includes(`${used}:${port}`), `${consumer}: ${S}_URL ${env[`${S}_URL`]}`);
+                                    const creds = run.outputs.credentials[used];
+                                    if (type.owns?.password) assert.equal(env[`${S}_PASSWORD`], creds.password, `${consumer}: ${S}_PASSWORD`);
+                                    if (type.owns?.token) assert.equal(env[`${S}_TOKEN`], creds.token, `${consumer}: ${S}_TOKEN`);
+                                    if (services[used].type === "postgres") assert.equal(env[`${S}_DATABASE`], "app");
+                                } else {
+                                    const w = workloads(run).find((x) => x.metadata.name === consumer);
+                                    const env: any[] = mainContainer(w).env;
+                                    const find = (n: string) => env.find((e) => e.name === n);
+                                    assert.equal(find(`${S}_HOST`)?.value, used, `${consumer}: ${S}_HOST`);
+                                    assert.equal(find(`${S}_PORT`)?.value, port, `${consumer}: ${S}_PORT`);
+                                    assert.ok(find(`${S}_URL`), `${consumer}: ${S}_URL`);
+                                    for (const v of credentialVars) {
+                                        assert.equal(find(v)?.value, undefined, `${consumer}: ${v} is no literal`);
+                                        assert.equal(find(v)?.valueFrom?.secretKeyRef?.name, `${used}-credentials`, `${consumer}: ${v}`);
+                                    }
+                                    if (credentialVars.length === 0) assert.ok(String(find(`${S}_URL`).value).includes(`${used}:${port}`));
+                                }
+                                checked++;
+                            }
+                        }
+                        assert.equal(checked, edges(services).length);
+                        assert.ok(checked > 0);
+                    });
+
+                    it("keeps every generated value out of plain text", () => {
+                        assert.ok(run.generated.length > 0);
+                        assert.deepEqual(plainTextLeaks(run), []);
+                    });
+
+                    it("exports an endpoint for every service", () => {
+                        assert.deepEqual(Object.keys(run.outputs.endpoints).sort(), [...names].sort());
+                        for (const n of names) assert.match(run.outputs.endpoints[n], /^[a-z]+:\/\/[^/\s@]+/, n);
+                    });
+
+                    if (target === "docker") {
+                        it("publishes the host ports the definition asks for, on 127.0.0.1", () => {
+                            for (const [n, s] of Object.entries(services).filter(([, s]) => s.hostPort !== undefined)) {
+                                const ports = plain(serviceContainers(run).find((c) => c.name === n)!.inputs.ports);
+                                const first = ports.find((p: any) => p.internal === portOf(s));
+                                assert.equal(first.external, s.hostPort, n);
+                                assert.equal(first.ip, "127.0.0.1", n);
+                                assert.equal(run.outputs.endpoints[n].split(":").pop(), String(s.hostPort), n);
+                            }
+                        });
+                    } else {
+                        it("validates every Kubernetes object against the API schema", () => {
+                            const models: Record<string, any> = {
+                                [K.namespace]: require("kubernetes-models/v1").Namespace,
+                                [K.service]: require("kubernetes-models/v1").Service,
+                                [K.secret]: require("kubernetes-models/v1").Secret,
+                                [K.configMap]: require("kubernetes-models/v1").ConfigMap,
+                                [K.deployment]: require("kubernetes-models/apps/v1").Deployment,
+                                [K.statefulSet]: require("kubernetes-models/apps/v1").StatefulSet,
+                                [K.networkPolicy]: require("kubernetes-models/networking.k8s.io/v1").NetworkPolicy,
+                                [K.ingress]: require("kubernetes-models/networking.k8s.io/v1").Ingress,
+                                [K.pdb]: require("kubernetes-models/policy/v1").PodDisruptionBudget,
+                            };
+                            const k8s = run.resources.filter((r) => r.type.startsWith("kubernetes:"));
+                            assert.ok(k8s.length > names.length * 2);
+                            for (const r of k8s) {
+                                const Model = models[r.type];
+                                assert.ok(Model, `a schema model for ${r.type}`);
+                                assert.doesNotThrow(() => new Model(plain(r.inputs)).validate(), `${r.type} ${r.name}`);
+                            }
+                        });
+                    }
+                });
+            }
+
+            describe("generated configuration", () => {
+                let run: Run;
+                let dir: string;
+                const uploads = (svc: string): { file: string; content: string }[] =>
+                    plain(serviceContainers(run).find((c) => c.name === svc)!.inputs.uploads);
+                before(async () => {
+                    run = await runProgram(configFor(name, "docker"), { stack: "test" });
+                    dir = fs.mkdtempSync(path.join(os.tmpdir(), `slipway-${name}-`));
+                });
+                after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+                const prometheus = Object.keys(def.services).find((s) => def.services[s].type === "prometheus");
+                const grafana = Object.keys(def.services).find((s) => def.services[s].type === "grafana");
+
+                if (prometheus) {
+                    it("prometheus.yml and its rules pass promtool, with a job for every service that has metrics", () => {
+                        const promtool = tool("promtool", ["/usr/bin/promtool"]);
+                        for (const u of uploads(prometheus)) fs.writeFileSync(path.join(dir, path.basename(u.file)), u.content);
+                        assert.match(check(promtool, ["check", "config", path.join(dir, "prometheus.yml")]), /SUCCESS/);
+                        assert.match(check(promtool, ["check", "rules", path.join(dir, RULES_FILE)]), /SUCCESS/);
+                        const jobs = YAML.parse(fs.readFileSync(path.join(dir, "prometheus.yml"), "utf8")).scrape_configs.map((j: any) => j.job_name);
+                        const expected = Object.entries(def.services).filter(([, s]) => s.type !== "app" && CATALOG[s.type].metrics).map(([n]) => n);
+                        assert.deepEqual([...jobs].sort(), expected.sort());
+                    });
+                } else {
+                    it("has no prometheus (SEEDS.md lists none)", () => {
+                        assert.equal(name, "connectors");
+                    });
+                }
+
+                if (grafana) {
+                    it("Grafana's provisioning YAML parses, with the platform's Prometheus as its data source", () => {
+                        const file = uploads(grafana).find((u) => u.file.startsWith("/etc/grafana/provisioning/datasources/"))!;
+                        const doc = YAML.parse(file.content);
+                        assert.equal(doc.apiVersion, 1);
+                        assert.deepEqual(doc.datasources.map((d: any) => [d.name, d.type, d.url]), [[prometheus, "prometheus", `http://${prometheus}:9090`]]);
+                        assert.equal(doc.datasources.filter((d: any) => d.isDefault).length, 1);
+                    });
+                }
+            });
+        });
+    }
+
+    describe("observability: what the seed got wrong", () => {
+        it("asking cadvisor for redis-commander's 8081 stops before any resource", async () => {
+            const { message, registered } = await runExpectingError({
+                target: "docker",
+                platform: "observability",
+                services: { cadvisor: { hostPort: 8081 } },
+            });
+            assert.equal(message, "invalid Slipway configuration:\nslipway:services.cadvisor.hostPort: 8081 is also taken by redis-commander");
+            assert.equal(registered, 0);
+        });
+
+        it("the read-only Docker API proxy: the socket mounted read-only, root without capabilities, GET only", async () => {
+            const run = await runProgram(configFor("observability", "docker"), { stack: "test" });
+            const proxy = serviceContainers(run).find((c) => c.name === "docker-proxy")!;
+            assert.deepEqual(plain(proxy.inputs.volumes), [{ hostPath: "/var/run/docker.sock", containerPath: "/var/run/docker.sock", readOnly: true }]);
+            assert.equal(proxy.inputs.user, "0:0");
+            assert.deepEqual(plain(proxy.inputs.capabilities), { drops: ["ALL"], adds: [] });
+            assert.notEqual(proxy.inputs.privileged, true);
+            const env = envOf(proxy);
+            assert.equal(env.POST, "0");
+            assert.equal(env.CONTAINERS, "1");
+            for (const k of ["EXEC", "AUTH", "SECRETS", "BUILD", "ALLOW_RESTARTS"]) assert.equal(env[k], "0", k);
+            assert.match(plain(proxy.inputs.healthcheck).tests.join(" "), /127\.0\.0\.1:2375\/_ping/);
+            const ports = plain(proxy.inputs.ports);
+            assert.deepEqual(ports.map((p: any) => [p.internal, p.external, p.ip]), [[2375, 3001, "127.0.0.1"]]);
+        });
+
+        it("the shipped definition publishes no cadvisor port, and 8081 is redis-commander's", () => {
+            const def = definition("observability");
+            assert.equal(def.services.cadvisor.hostPort, undefined);
+            assert.notEqual(def.services.cadvisor.public, true);
+            assert.equal(def.services["redis-commander"].hostPort, 8081);
+        });
+    });
+});
