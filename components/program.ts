@@ -9,6 +9,11 @@ export interface StackOutputs {
     credentials: pulumi.Output<Record<string, ServiceCredentials>>;
     /** Kubernetes targets: the stack's namespace. */
     namespace?: pulumi.Input<unknown>;
+    /** eks: the cluster's name, and a kubeconfig for it (a secret). */
+    cluster?: pulumi.Input<unknown>;
+    kubeconfig?: pulumi.Input<unknown>;
+    /** ec2: the host's public address. */
+    host?: pulumi.Input<unknown>;
 }
 
 export function main(): StackOutputs {

@@ -1,5 +1,5 @@
-// The five bundled platforms of SEEDS.md (platforms/*.yaml), each run whole on the docker, kind
-// and kubernetes targets: every service materialized, every `uses` edge wired with the connection
+// The five bundled platforms of SEEDS.md (platforms/*.yaml), each run whole on every target
+// (docker, kind, kubernetes, eks, ec2): every service materialized, every `uses` edge wired with the connection
 // contract, no generated value in plain text, every endpoint exported; the generated Prometheus
 // and Grafana configuration checked, and every Kubernetes object validated against the API schema.
 import { strict as assert } from "assert";
@@ -14,7 +14,7 @@ import { RULES_FILE } from "../components/generated/prometheus";
 import { containers, envOf, plain, plainTextLeaks, Recorded, ROOT, Run, runExpectingError, runProgram } from "./harness";
 
 const PLATFORMS = ["connectors", "agent-layers", "observability", "service-mesh", "governance"] as const;
-const TARGETS = ["docker", "kind", "kubernetes"] as const;
+const TARGETS = ["docker", "kind", "kubernetes", "eks", "ec2"] as const;
 type Target = (typeof TARGETS)[number];
 
 /** The services each platform must have: every one its SEEDS.md section lists, by type. */
@@ -80,7 +80,23 @@ const edges = (services: Record<string, any>) =>
 
 const portOf = (svc: any): number => svc.port ?? CATALOG[svc.type].ports[0].port;
 
-const configFor = (name: string, target: Target) => ({ target, platform: name, ...(target === "kubernetes" ? { kubeContext: "test" } : {}) });
+const TARGET_CONFIG: Record<Target, Record<string, unknown>> = {
+    docker: {},
+    kind: {},
+    kubernetes: { kubeContext: "test" },
+    eks: { adminCidrs: ["203.0.113.0/24"] },
+    ec2: { adminCidrs: ["203.0.113.0/24"], sshKeyName: "ops" },
+};
+const configFor = (name: string, target: Target) => ({ target, platform: name, ...TARGET_CONFIG[target] });
+/** Targets whose workloads are containers on a Docker engine; the others run pods. */
+const onDocker = (target: Target) => target === "docker" || target === "ec2";
+/** On eks these types run as RDS, ElastiCache and S3, not as pods. */
+const managedOn = (target: Target, type: string) => target === "eks" && ["postgres", "redis", "minio"].includes(type);
+const MANAGED_RESOURCE: Record<string, string> = {
+    postgres: "aws:rds/instance:Instance",
+    redis: "aws:elasticache/replicationGroup:ReplicationGroup",
+    minio: "aws:s3/bucket:Bucket",
+};
 
 // Docker
 const labels = (c: Recorded): Record<string, string> => Object.fromEntries((c.inputs.labels ?? []).map((l: any) => [l.label, l.value]));
@@ -156,11 +172,15 @@ describe("bundled platforms", () => {
                     });
 
                     it("materializes every service", () => {
-                        if (target === "docker") {
+                        if (onDocker(target)) {
                             assert.deepEqual(serviceContainers(run).map((c) => c.name).sort(), [...names].sort());
                         } else {
-                            assert.deepEqual(workloads(run).map((w) => w.metadata.name).sort(), [...names].sort());
-                            for (const n of names) {
+                            const pods = names.filter((n) => !managedOn(target, services[n].type));
+                            assert.deepEqual(workloads(run).map((w) => w.metadata.name).sort(), [...pods].sort());
+                            for (const n of names.filter((x) => managedOn(target, services[x].type))) {
+                                assert.equal(run.resources.filter((r) => r.type === MANAGED_RESOURCE[services[n].type]).length > 0, true, `${n} runs managed`);
+                            }
+                            for (const n of pods) {
                                 const w = workloads(run).find((x) => x.metadata.name === n);
                                 const stateful = (CATALOG[services[n].type].volumes ?? []).length > 0;
                                 assert.equal(w.kind, stateful ? "StatefulSet" : "Deployment", n);
@@ -180,7 +200,7 @@ describe("bundled platforms", () => {
                                     ...(type.owns?.password ? [`${S}_PASSWORD`, `${S}_URL`] : []),
                                     ...(type.owns?.token ? [`${S}_TOKEN`, `${S}_URL`] : []),
                                 ];
-                                if (target === "docker") {
+                                if (onDocker(target)) {
                                     const env = envOf(serviceContainers(run).find((c) => c.name === consumer)!);
                                     assert.equal(env[`${S}_HOST`], used, `${consumer}: ${S}_HOST`);
                                     assert.equal(env[`${S}_PORT`], port, `${consumer}: ${S}_PORT`);
@@ -193,6 +213,13 @@ describe("bundled platforms", () => {
                                     const w = workloads(run).find((x) => x.metadata.name === consumer);
                                     const env: any[] = mainContainer(w).env;
                                     const find = (n: string) => env.find((e) => e.name === n);
+                                    if (managedOn(target, services[used].type)) {
+                                        // Same names, the managed equivalent's values: an AWS host name, not the service's.
+                                        assert.match(find(`${S}_HOST`)?.value, /amazonaws\.com$/, `${consumer}: ${S}_HOST`);
+                                        for (const v of credentialVars) assert.equal(find(v)?.valueFrom?.secretKeyRef?.name, `${used}-credentials`, `${consumer}: ${v}`);
+                                        checked++;
+                                        continue;
+                                    }
                                     assert.equal(find(`${S}_HOST`)?.value, used, `${consumer}: ${S}_HOST`);
                                     assert.equal(find(`${S}_PORT`)?.value, port, `${consumer}: ${S}_PORT`);
                                     assert.ok(find(`${S}_URL`), `${consumer}: ${S}_URL`);
@@ -219,13 +246,13 @@ describe("bundled platforms", () => {
                         for (const n of names) assert.match(run.outputs.endpoints[n], /^[a-z]+:\/\/[^/\s@]+/, n);
                     });
 
-                    if (target === "docker") {
-                        it("publishes the host ports the definition asks for, on 127.0.0.1", () => {
+                    if (onDocker(target)) {
+                        it("publishes the host ports the definition asks for, on 127.0.0.1 (on ec2: behind the admin-only firewall)", () => {
                             for (const [n, s] of Object.entries(services).filter(([, s]) => s.hostPort !== undefined)) {
                                 const ports = plain(serviceContainers(run).find((c) => c.name === n)!.inputs.ports);
                                 const first = ports.find((p: any) => p.internal === portOf(s));
                                 assert.equal(first.external, s.hostPort, n);
-                                assert.equal(first.ip, "127.0.0.1", n);
+                                assert.equal(first.ip, target === "ec2" ? "0.0.0.0" : "127.0.0.1", n);
                                 assert.equal(run.outputs.endpoints[n].split(":").pop(), String(s.hostPort), n);
                             }
                         });
@@ -241,6 +268,7 @@ describe("bundled platforms", () => {
                                 [K.networkPolicy]: require("kubernetes-models/networking.k8s.io/v1").NetworkPolicy,
                                 [K.ingress]: require("kubernetes-models/networking.k8s.io/v1").Ingress,
                                 [K.pdb]: require("kubernetes-models/policy/v1").PodDisruptionBudget,
+                                "kubernetes:core/v1:ServiceAccount": require("kubernetes-models/v1").ServiceAccount,
                             };
                             const k8s = run.resources.filter((r) => r.type.startsWith("kubernetes:"));
                             assert.ok(k8s.length > names.length * 2);

@@ -6,6 +6,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
+import { CATALOG } from "../components/catalog";
 import { CONFIG_KEYS } from "../components/config/validate";
 import { ROOT, runProgram, stackConfig } from "./harness";
 
@@ -24,16 +25,19 @@ describe("project", () => {
         }
     });
 
-    it("ships dev, staging stacks whose keys are declared and whose values have the declared types", () => {
+    it("ships dev, staging and prod stacks whose keys are declared and whose values have the declared types", () => {
         assert.equal(stackConfig("dev")["slipway:target"], "docker");
         assert.equal(stackConfig("staging")["slipway:target"], "kind");
-        for (const stack of ["dev", "staging"]) {
+        assert.equal(stackConfig("prod")["slipway:target"], "eks");
+        for (const stack of ["dev", "staging", "prod"]) {
             for (const [key, value] of Object.entries(stackConfig(stack))) {
                 const [ns, name] = key.split(":");
+                if (ns === "aws") continue; // the AWS provider's own settings (aws:region)
                 assert.equal(ns, "slipway", `${stack}: ${key}`);
                 const decl = project.config[name];
                 assert.ok(decl, `${stack}: ${key} is declared in Pulumi.yaml`);
-                if (decl.type) assert.equal(typeof value, decl.type === "integer" ? "number" : decl.type, `${stack}: ${key}`);
+                if (decl.type === "array") assert.ok(Array.isArray(value), `${stack}: ${key}`);
+                else if (decl.type) assert.equal(typeof value, decl.type === "integer" ? "number" : decl.type, `${stack}: ${key}`);
             }
         }
     });
@@ -45,6 +49,14 @@ describe("project", () => {
         const lock = JSON.parse(read("package-lock.json"));
         const sdks = Object.entries<any>(lock.packages).filter(([p]) => p.endsWith("node_modules/@pulumi/pulumi"));
         assert.deepEqual(sdks.map(([, v]) => v.version), ["3.248.0"], "providers dedupe onto the one SDK");
+    });
+
+    it("README's catalog table lists every catalog type with its pinned image", () => {
+        const readme = read("README.md");
+        for (const t of Object.values(CATALOG)) {
+            const image = t.type === "app" ? "yours" : `\`${t.image}\``;
+            assert.ok(readme.includes(`| ${t.type} | ${image} |`), `README lists ${t.type} with ${image}`);
+        }
     });
 
     it("CI runs exactly the README's test command", () => {

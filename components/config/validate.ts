@@ -131,7 +131,8 @@ export function validate(input: ValidationInput): ValidationResult {
         problem("size", `${JSON.stringify(size)} is not a size; one of ${SIZES.join(", ")}`);
     }
 
-    const bindAddress = cfg.bindAddress ?? "127.0.0.1";
+    // On the ec2 host, ports are open to the admin CIDRs only, by its security group.
+    const bindAddress = cfg.bindAddress ?? (target === "ec2" ? "0.0.0.0" : "127.0.0.1");
     if (typeof bindAddress !== "string" || !IPV4.test(bindAddress)) {
         problem("bindAddress", `${JSON.stringify(bindAddress)} is not an IPv4 address`);
     }

@@ -17,14 +17,16 @@ import * as pulumi from "@pulumi/pulumi";
 import { PlatformSpec, Probe, Workload } from "../model";
 import { Deployed, Materializer } from "../service";
 
+import { HELPER_IMAGE } from "./images";
+
 /** Image of the one-shot container that hands each data volume to the service's user. */
-export const VOLUME_INIT_IMAGE = "busybox:1.37.0";
+export const VOLUME_INIT_IMAGE = HELPER_IMAGE;
 
 /** Target-specific rules, checked with the rest of the config before anything is created. */
 export function dockerProblems(spec: PlatformSpec): string[] {
     return spec.services
         .filter((s) => (s.replicas ?? 1) > 1 && s.public)
-        .map((s) => `slipway:services.${s.name}.replicas: a public service runs one container on target docker (its host port can be bound once)`);
+        .map((s) => `slipway:services.${s.name}.replicas: a public service runs one container on target ${spec.target} (its host port can be bound once)`);
 }
 
 /** The command Docker runs to judge health: the image's own command, or a portable probe. */
@@ -45,22 +47,36 @@ export function dockerHealthTest(probe: Probe): string[] {
     return ["CMD-SHELL", `nc -z 127.0.0.1 ${port} || bash -c '</dev/tcp/127.0.0.1/${port}'`];
 }
 
+/** Options for Docker engines others build (the ec2 host). */
+export interface DockerOptions {
+    /** A provider for a remote engine; the default provider (DOCKER_HOST) otherwise. */
+    readonly provider?: docker.Provider;
+    /** The host the operator reaches public ports on; the bind address otherwise. */
+    readonly publicHost?: pulumi.Input<string>;
+    /** Resources the engine is ready only after (the host's Docker install). */
+    readonly after?: readonly pulumi.Resource[];
+}
+
 export class DockerTarget implements Materializer {
     public readonly network: docker.Network;
     private readonly prefix: string;
     private initImage?: docker.RemoteImage;
 
-    constructor(private readonly spec: PlatformSpec, private readonly parent: pulumi.Resource) {
+    constructor(
+        private readonly spec: PlatformSpec,
+        private readonly parent: pulumi.Resource,
+        private readonly options: DockerOptions = {},
+    ) {
         this.prefix = `${spec.project}-${spec.stack}`;
         this.network = new docker.Network(
             "network",
             { name: this.prefix, driver: "bridge", labels: this.labelList() },
-            { parent },
+            { parent, provider: options.provider, dependsOn: [...(options.after ?? [])] },
         );
     }
 
     public deploy(w: Workload, parent: pulumi.ComponentResource, after: readonly pulumi.Resource[]): Deployed {
-        const opts = { parent };
+        const opts = { parent, provider: this.options.provider, dependsOn: [this.network] };
         const image = new docker.RemoteImage(`${w.name}-image`, { name: w.image, keepLocally: true }, opts);
 
         const volumes = w.volumes.map((v) => ({
@@ -132,24 +148,28 @@ export class DockerTarget implements Materializer {
                     restart: "unless-stopped",
                     labels: this.labelList(w, "service"),
                 },
-                { parent, dependsOn: [...after, ...(volumeInit ? [volumeInit] : [])] },
+                { ...opts, dependsOn: [this.network, ...after, ...(volumeInit ? [volumeInit] : [])] },
             );
         });
         ready.push(...replicas);
 
-        return { ready, endpoint: pulumi.output(this.endpoint(w)) };
+        return { ready, endpoint: this.endpoint(w) };
     }
 
     /** One pull of the volume-init image for the whole stack, made when a service first needs it. */
     private volumeInitImage(): docker.RemoteImage {
-        this.initImage ??= new docker.RemoteImage("volume-init-image", { name: VOLUME_INIT_IMAGE, keepLocally: true }, { parent: this.parent });
+        this.initImage ??= new docker.RemoteImage(
+            "volume-init-image",
+            { name: VOLUME_INIT_IMAGE, keepLocally: true },
+            { parent: this.parent, provider: this.options.provider, dependsOn: [this.network] },
+        );
         return this.initImage;
     }
 
-    private endpoint(w: Workload): string {
-        if (!w.public) return `${w.scheme}://${w.name}:${w.connection.port}`;
-        const host = this.spec.bindAddress === "0.0.0.0" ? "127.0.0.1" : this.spec.bindAddress;
-        return `${w.scheme}://${host}:${this.spec.hostPorts[w.name][w.connection.port]}`;
+    private endpoint(w: Workload): pulumi.Output<string> {
+        if (!w.public) return pulumi.output(`${w.scheme}://${w.name}:${w.connection.port}`);
+        const host = this.options.publicHost ?? (this.spec.bindAddress === "0.0.0.0" ? "127.0.0.1" : this.spec.bindAddress);
+        return pulumi.interpolate`${w.scheme}://${host}:${this.spec.hostPorts[w.name][w.connection.port]}`;
     }
 
     private ports(w: Workload) {

@@ -1,11 +1,9 @@
 // Target selection. Each target's module is loaded only when a stack uses it, so a Docker
-// stack never loads the Kubernetes or AWS providers.
+// stack never loads the Kubernetes or AWS providers (a test checks it).
 import * as pulumi from "@pulumi/pulumi";
 import { CATALOG } from "../catalog";
-import { KUBERNETES_TARGETS, PlatformSpec, TargetName } from "../model";
+import { KUBERNETES_TARGETS, PlatformSpec } from "../model";
 import { Materializer } from "../service";
-
-const IMPLEMENTED: readonly TargetName[] = ["docker", "kind", "kubernetes"];
 
 /** The container ports of a service: the app's own, or its catalog type's. */
 export function servicePorts(spec: PlatformSpec): (service: string) => number[] {
@@ -18,10 +16,7 @@ export function servicePorts(spec: PlatformSpec): (service: string) => number[] 
 
 /** Rules that depend on the target, in the same `slipway:<path>: message` form as the rest. */
 export function targetProblems(spec: PlatformSpec): string[] {
-    if (!IMPLEMENTED.includes(spec.target)) {
-        return [`slipway:target: target ${spec.target} is not implemented yet; implemented: ${IMPLEMENTED.join(", ")}`];
-    }
-    if (spec.target === "docker") return (require("./docker") as typeof import("./docker")).dockerProblems(spec);
+    if (spec.target === "docker" || spec.target === "ec2") return (require("./docker") as typeof import("./docker")).dockerProblems(spec);
     if (KUBERNETES_TARGETS.includes(spec.target)) return kubernetesProblems(spec);
     return [];
 }
@@ -61,6 +56,14 @@ export function materializerFor(spec: PlatformSpec, parent: pulumi.Resource): Ma
         case "kubernetes": {
             const { KubernetesTarget } = require("./kubernetes") as typeof import("./kubernetes");
             return new KubernetesTarget(spec, parent, servicePorts(spec));
+        }
+        case "eks": {
+            const { EksTarget } = require("./aws") as typeof import("./aws");
+            return new EksTarget(spec, parent, servicePorts(spec));
+        }
+        case "ec2": {
+            const { Ec2Target } = require("./aws") as typeof import("./aws");
+            return new Ec2Target(spec, parent);
         }
         default:
             throw new Error(`target ${spec.target} is not implemented`);

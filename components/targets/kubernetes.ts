@@ -15,7 +15,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { formatCpu } from "../config/quantity";
 import { KubernetesSettings, PlatformSpec, Probe, Workload } from "../model";
 import { Deployed, Materializer } from "../service";
-import { VOLUME_INIT_IMAGE as WAIT_IMAGE } from "./docker";
+import { HELPER_IMAGE as WAIT_IMAGE } from "./images";
 
 type Probe8s = k8s.types.input.core.v1.Probe;
 type Container = k8s.types.input.core.v1.Container;
@@ -81,6 +81,8 @@ export interface KubernetesOptions {
     readonly provider?: k8s.Provider;
     /** Annotations of LoadBalancer Services (which load balancer, in which subnets). */
     readonly loadBalancerAnnotations?: Record<string, string>;
+    /** Who may reach LoadBalancer Services; anyone when unset. */
+    readonly loadBalancerSourceRanges?: readonly string[];
     /** Services run outside the cluster (managed equivalents): where their consumers may connect. */
     readonly external?: ReadonlyMap<string, { readonly cidr: string; readonly port: number }>;
     /** Annotations of a service account of its own for a workload that needs a cloud identity. */
@@ -93,6 +95,7 @@ export class KubernetesTarget implements Materializer {
     private readonly settings: KubernetesSettings;
     private readonly nodePorts: Record<string, Record<number, number>>;
     private readonly loadBalancerAnnotations: Record<string, string>;
+    private readonly loadBalancerSourceRanges?: readonly string[];
     private readonly external: ReadonlyMap<string, { readonly cidr: string; readonly port: number }>;
     private readonly serviceAccount: (w: Workload) => Record<string, pulumi.Input<string>> | undefined;
 
@@ -104,6 +107,7 @@ export class KubernetesTarget implements Materializer {
     ) {
         this.settings = spec.kubernetes!;
         this.loadBalancerAnnotations = opts.loadBalancerAnnotations ?? {};
+        this.loadBalancerSourceRanges = opts.loadBalancerSourceRanges;
         this.external = opts.external ?? new Map();
         this.serviceAccount = opts.serviceAccount ?? (() => undefined);
         this.provider = opts.provider ?? new k8s.Provider("kubernetes", { context: this.settings.context, enableServerSideApply: true }, { parent });
@@ -159,6 +163,25 @@ export class KubernetesTarget implements Materializer {
         );
     }
 
+    /**
+     * The Secret that holds the credentials a service owns, where its consumers' secretKeyRefs
+     * point. Made by deploy, or directly for a service that runs outside the cluster.
+     */
+    public secretStore(service: string, type: string, data: Record<string, pulumi.Input<string>>, parent: pulumi.Resource): k8s.core.v1.Secret {
+        const labels = {
+            "app.kubernetes.io/name": service,
+            "app.kubernetes.io/instance": this.spec.stack,
+            "app.kubernetes.io/part-of": "slipway",
+            "app.kubernetes.io/managed-by": "pulumi",
+            "slipway.dev/type": type,
+        };
+        return new k8s.core.v1.Secret(
+            `${service}-credentials`,
+            { metadata: { name: secretName(service), namespace: this.settings.namespace, labels }, type: "Opaque", stringData: pulumi.secret(pulumi.all(data)) },
+            { parent, provider: this.provider, dependsOn: [this.namespace] },
+        );
+    }
+
     public outputs(): Record<string, pulumi.Input<unknown>> {
         return { namespace: this.namespace.metadata.name };
     }
@@ -174,14 +197,7 @@ export class KubernetesTarget implements Materializer {
         const plainFiles = w.files.filter((f) => !f.secret);
         const secretData: Record<string, pulumi.Input<string>> = { ...w.ownSecrets };
         for (const f of secretFiles) secretData[fileKey(f.path)] = f.content;
-        const hasSecret = Object.keys(secretData).length > 0;
-        const secret = hasSecret
-            ? new k8s.core.v1.Secret(
-                  `${w.name}-credentials`,
-                  { metadata: { name: secretName(w.name), namespace: ns, labels }, type: "Opaque", stringData: pulumi.secret(pulumi.all(secretData)) },
-                  o,
-              )
-            : undefined;
+        const secret = Object.keys(secretData).length > 0 ? this.secretStore(w.name, w.type, secretData, parent) : undefined;
         const configMap = plainFiles.length
             ? new k8s.core.v1.ConfigMap(
                   `${w.name}-files`,
@@ -338,7 +354,7 @@ export class KubernetesTarget implements Materializer {
         if (this.settings.exposure === "nodePort") {
             return { type: "NodePort", selector, ports: ports.map((p) => ({ ...p, nodePort: this.nodePorts[w.name][p.port] })) };
         }
-        return { type: "LoadBalancer", selector, ports };
+        return { type: "LoadBalancer", selector, ports, loadBalancerSourceRanges: this.loadBalancerSourceRanges ? [...this.loadBalancerSourceRanges] : undefined };
     }
 
     private serviceAnnotations(w: Workload): Record<string, string> | undefined {

@@ -1,0 +1,161 @@
+// The EKS cluster: its roles, a KMS key for Kubernetes secrets (rotation on), every control-plane
+// log, an API endpoint reachable only from the admin CIDRs, and a managed node group in the
+// private subnets whose launch template requires IMDSv2 and encrypts its volumes.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { AwsSettings } from "../../model";
+import { Network } from "./network";
+
+export interface Eks {
+    readonly cluster: aws.eks.Cluster;
+    readonly nodeGroup: aws.eks.NodeGroup;
+    /** For IAM roles for service accounts (IRSA). */
+    readonly oidc: aws.iam.OpenIdConnectProvider;
+    /** A kubeconfig that authenticates with `aws eks get-token`; a Pulumi secret. */
+    readonly kubeconfig: pulumi.Output<string>;
+}
+
+export const CONTROL_PLANE_LOGS = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
+
+const assumeRole = (service: string) => JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }],
+});
+
+const managedPolicy = (name: string) => pulumi.interpolate`arn:${aws.getPartitionOutput().partition}:iam::aws:policy/${name}`;
+
+export function createEks(name: string, settings: AwsSettings, network: Network, opts: pulumi.ComponentResourceOptions): Eks {
+    const protect = { ...opts, protect: settings.protectData };
+    const secretsKey = new aws.kms.Key(
+        "eks-secrets",
+        { description: `${name}: EKS secrets envelope encryption`, enableKeyRotation: true, deletionWindowInDays: 30 },
+        protect,
+    );
+    const clusterRole = new aws.iam.Role("eks-cluster", { assumeRolePolicy: assumeRole("eks.amazonaws.com") }, opts);
+    const clusterPolicy = new aws.iam.RolePolicyAttachment("eks-cluster", { role: clusterRole.name, policyArn: managedPolicy("AmazonEKSClusterPolicy") }, opts);
+    // Created first so the control-plane logs have a retention instead of living forever.
+    const logs = new aws.cloudwatch.LogGroup("eks-logs", { name: `/aws/eks/${name}/cluster`, retentionInDays: 90 }, opts);
+
+    const cluster = new aws.eks.Cluster(
+        "eks",
+        {
+            name,
+            version: settings.kubernetesVersion,
+            roleArn: clusterRole.arn,
+            vpcConfig: {
+                subnetIds: [...network.privateSubnets, ...network.publicSubnets].map((s) => s.id),
+                endpointPrivateAccess: true,
+                endpointPublicAccess: true,
+                publicAccessCidrs: [...settings.adminCidrs],
+            },
+            encryptionConfig: { resources: ["secrets"], provider: { keyArn: secretsKey.arn } },
+            enabledClusterLogTypes: CONTROL_PLANE_LOGS,
+            accessConfig: { authenticationMode: "API_AND_CONFIG_MAP", bootstrapClusterCreatorAdminPermissions: true },
+            deletionProtection: settings.protectData,
+        },
+        { ...protect, dependsOn: [clusterPolicy, logs] },
+    );
+
+    const nodeRole = new aws.iam.Role("eks-node", { assumeRolePolicy: assumeRole("ec2.amazonaws.com") }, opts);
+    const nodePolicies = [
+        "AmazonEKSWorkerNodePolicy",
+        "AmazonEKS_CNI_Policy",
+        "AmazonEC2ContainerRegistryReadOnly",
+        "AmazonSSMManagedInstanceCore",
+        // Volumes for StatefulSets through the EBS CSI driver add-on.
+        "service-role/AmazonEBSCSIDriverPolicy",
+    ].map((p) => new aws.iam.RolePolicyAttachment(`eks-node-${p.split("/").pop()}`, { role: nodeRole.name, policyArn: managedPolicy(p) }, opts));
+
+    const launchTemplate = new aws.ec2.LaunchTemplate(
+        "eks-node",
+        {
+            description: `${name}: EKS nodes`,
+            // IMDSv2 only, and one hop: pods cannot reach the node's credentials.
+            metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
+            blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "true", volumeSize: 50, volumeType: "gp3", deleteOnTermination: "true" } }],
+            tagSpecifications: [{ resourceType: "instance", tags: { Name: `${name}-node` } }],
+            updateDefaultVersion: true,
+        },
+        opts,
+    );
+    const nodeGroup = new aws.eks.NodeGroup(
+        "eks-nodes",
+        {
+            clusterName: cluster.name,
+            nodeRoleArn: nodeRole.arn,
+            subnetIds: network.privateSubnets.map((s) => s.id),
+            amiType: "AL2023_x86_64_STANDARD",
+            instanceTypes: [settings.instanceType],
+            scalingConfig: { desiredSize: settings.nodeCount, minSize: settings.nodeCount, maxSize: settings.nodeCount * 2 },
+            updateConfig: { maxUnavailable: 1 },
+            launchTemplate: { id: launchTemplate.id, version: pulumi.interpolate`${launchTemplate.latestVersion}` },
+        },
+        { ...opts, dependsOn: nodePolicies },
+    );
+    new aws.eks.Addon("ebs-csi", { clusterName: cluster.name, addonName: "aws-ebs-csi-driver" }, { ...opts, dependsOn: [nodeGroup] });
+
+    const oidc = new aws.iam.OpenIdConnectProvider(
+        "eks-oidc",
+        { url: cluster.identities.apply((ids) => ids[0].oidcs![0].issuer!), clientIdLists: ["sts.amazonaws.com"] },
+        opts,
+    );
+
+    const region = aws.getRegionOutput({}, opts).region;
+    const kubeconfig = pulumi.secret(
+        pulumi.all([cluster.name, cluster.endpoint, cluster.certificateAuthority, region]).apply(([clusterName, endpoint, ca, r]) =>
+            JSON.stringify({
+                apiVersion: "v1",
+                kind: "Config",
+                clusters: [{ name: clusterName, cluster: { server: endpoint, "certificate-authority-data": ca.data } }],
+                contexts: [{ name: clusterName, context: { cluster: clusterName, user: clusterName } }],
+                "current-context": clusterName,
+                users: [
+                    {
+                        name: clusterName,
+                        user: {
+                            exec: {
+                                apiVersion: "client.authentication.k8s.io/v1beta1",
+                                command: "aws",
+                                args: ["eks", "get-token", "--cluster-name", clusterName, "--region", r],
+                            },
+                        },
+                    },
+                ],
+            }),
+        ),
+    );
+    return { cluster, nodeGroup, oidc, kubeconfig };
+}
+
+/** An IAM role a Kubernetes service account assumes (IRSA), with an inline policy. */
+export function serviceAccountRole(
+    name: string,
+    eks: Eks,
+    namespace: string,
+    serviceAccount: string,
+    policy: pulumi.Input<string>,
+    opts: pulumi.ComponentResourceOptions,
+): aws.iam.Role {
+    const issuer = eks.oidc.url.apply((u) => u.replace(/^https:\/\//, ""));
+    const role = new aws.iam.Role(
+        name,
+        {
+            assumeRolePolicy: pulumi.all([eks.oidc.arn, issuer]).apply(([arn, iss]) =>
+                JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Effect: "Allow",
+                            Principal: { Federated: arn },
+                            Action: "sts:AssumeRoleWithWebIdentity",
+                            Condition: { StringEquals: { [`${iss}:sub`]: `system:serviceaccount:${namespace}:${serviceAccount}`, [`${iss}:aud`]: "sts.amazonaws.com" } },
+                        },
+                    ],
+                }),
+            ),
+        },
+        opts,
+    );
+    new aws.iam.RolePolicy(name, { role: role.name, policy }, opts);
+    return role;
+}

@@ -1,0 +1,225 @@
+// Managed equivalents on AWS: postgres -> RDS, redis -> ElastiCache, minio -> S3. Each is made
+// with the credentials the service component already generated, and hands its consumers the
+// same connection settings (S_HOST, S_PORT, S_URL, S_USERNAME, S_PASSWORD …) as the container
+// would. Every one is encrypted, private to the VPC, reachable only from the cluster's nodes.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { Credentials, secretInterpolate } from "../../catalog/types";
+import { POSTGRES_DB, POSTGRES_USER } from "../../catalog/postgres";
+import { AwsSettings, Connection, ServiceSpec, Size } from "../../model";
+import { Network } from "./network";
+
+/** The types AWS runs for us. */
+export const MANAGED_TYPES = ["postgres", "redis", "minio"] as const;
+
+export interface Managed {
+    readonly connection: Connection;
+    readonly ready: pulumi.Resource[];
+    /** What the operator reads in `endpoints`: the managed service's address (no credential). */
+    readonly endpoint: pulumi.Output<string>;
+    /** Where consumers connect, for their network policy: a port inside the VPC, or HTTPS out. */
+    readonly port: number;
+}
+
+const RDS_CLASS: Record<Size, string> = { small: "db.t4g.medium", medium: "db.m6g.large", large: "db.m6g.xlarge" };
+const CACHE_NODE: Record<Size, string> = { small: "cache.t4g.small", medium: "cache.m7g.large", large: "cache.m7g.xlarge" };
+
+/** AWS identifiers: lower case, letters, digits and hyphens, at most `max` characters. */
+export const awsName = (s: string, max: number) => s.toLowerCase().replace(/[^a-z0-9-]/g, "-").slice(0, max).replace(/-+$/, "");
+
+export class ManagedServices {
+    private dbSubnets?: aws.rds.SubnetGroup;
+    private cacheSubnets?: aws.elasticache.SubnetGroup;
+    private readonly region: pulumi.Output<string>;
+
+    constructor(
+        private readonly name: string,
+        private readonly size: Size,
+        private readonly settings: AwsSettings,
+        private readonly network: Network,
+        /** The security group of the clients (the EKS cluster's): the only source let in. */
+        private readonly clientSecurityGroup: pulumi.Input<string>,
+        private readonly opts: pulumi.ComponentResourceOptions,
+    ) {
+        this.region = aws.getRegionOutput({}, opts).region;
+    }
+
+    /** The managed equivalent of a service, or undefined when AWS has none for its type. */
+    public provision(spec: ServiceSpec, credentials: Credentials, parent: pulumi.Resource): Managed | undefined {
+        switch (spec.type) {
+            case "postgres":
+                return this.postgres(spec, credentials, parent);
+            case "redis":
+                return this.redis(spec, credentials, parent);
+            case "minio":
+                return this.s3(spec, parent);
+            default:
+                return undefined;
+        }
+    }
+
+    private firewall(spec: ServiceSpec, port: number, parent: pulumi.Resource): aws.ec2.SecurityGroup {
+        return new aws.ec2.SecurityGroup(
+            `${spec.name}-sg`,
+            {
+                vpcId: this.network.vpc.id,
+                description: `${this.name}: ${spec.name} (${spec.type}) from the cluster only`,
+                ingress: [{ protocol: "tcp", fromPort: port, toPort: port, securityGroups: [this.clientSecurityGroup], description: "cluster nodes" }],
+                egress: [],
+            },
+            { parent },
+        );
+    }
+
+    private postgres(spec: ServiceSpec, credentials: Credentials, parent: pulumi.Resource): Managed {
+        const s = this.settings;
+        this.dbSubnets ??= new aws.rds.SubnetGroup("db-subnets", { subnetIds: this.network.privateSubnets.map((x) => x.id) }, this.opts);
+        const identifier = awsName(`${this.name}-${spec.name}`, 60);
+        const db = new aws.rds.Instance(
+            `${spec.name}-rds`,
+            {
+                identifier,
+                engine: "postgres",
+                engineVersion: "16",
+                instanceClass: RDS_CLASS[this.size],
+                allocatedStorage: 20,
+                maxAllocatedStorage: 200,
+                storageType: "gp3",
+                storageEncrypted: true,
+                dbName: POSTGRES_DB,
+                username: POSTGRES_USER,
+                password: credentials.password!,
+                dbSubnetGroupName: this.dbSubnets.name,
+                vpcSecurityGroupIds: [this.firewall(spec, 5432, parent).id],
+                publiclyAccessible: false,
+                multiAz: s.multiAz,
+                backupRetentionPeriod: s.protectData ? 14 : 7,
+                deletionProtection: s.protectData,
+                skipFinalSnapshot: !s.protectData,
+                finalSnapshotIdentifier: `${identifier}-final`,
+                copyTagsToSnapshot: true,
+                autoMinorVersionUpgrade: true,
+            },
+            { parent, protect: s.protectData },
+        );
+        return {
+            connection: {
+                host: db.address,
+                port: 5432,
+                username: POSTGRES_USER,
+                password: credentials.password,
+                database: POSTGRES_DB,
+                url: secretInterpolate`postgresql://${POSTGRES_USER}:${credentials.password}@${db.address}:5432/${POSTGRES_DB}?sslmode=require`,
+            },
+            ready: [db],
+            endpoint: pulumi.interpolate`postgresql://${db.address}:5432`,
+            port: 5432,
+        };
+    }
+
+    private redis(spec: ServiceSpec, credentials: Credentials, parent: pulumi.Resource): Managed {
+        const s = this.settings;
+        this.cacheSubnets ??= new aws.elasticache.SubnetGroup("cache-subnets", { subnetIds: this.network.privateSubnets.map((x) => x.id) }, this.opts);
+        const id = awsName(`${this.name}-${spec.name}`, 40);
+        const cache = new aws.elasticache.ReplicationGroup(
+            `${spec.name}-elasticache`,
+            {
+                replicationGroupId: id,
+                description: `${this.name}: ${spec.name}`,
+                engine: "redis",
+                engineVersion: "7.1",
+                nodeType: CACHE_NODE[this.size],
+                port: 6379,
+                numCacheClusters: s.multiAz ? 2 : 1,
+                automaticFailoverEnabled: s.multiAz,
+                multiAzEnabled: s.multiAz,
+                atRestEncryptionEnabled: true,
+                transitEncryptionEnabled: true,
+                authToken: credentials.password!,
+                subnetGroupName: this.cacheSubnets.name,
+                securityGroupIds: [this.firewall(spec, 6379, parent).id],
+                snapshotRetentionLimit: s.protectData ? 7 : 1,
+                finalSnapshotIdentifier: s.protectData ? `${id}-final` : undefined,
+            },
+            { parent, protect: s.protectData },
+        );
+        return {
+            connection: {
+                host: cache.primaryEndpointAddress,
+                port: 6379,
+                username: "default",
+                password: credentials.password,
+                // ElastiCache encrypts in transit: rediss://, the TLS form of the same URL.
+                url: secretInterpolate`rediss://default:${credentials.password}@${cache.primaryEndpointAddress}:6379/0`,
+            },
+            ready: [cache],
+            endpoint: pulumi.interpolate`rediss://${cache.primaryEndpointAddress}:6379`,
+            port: 6379,
+        };
+    }
+
+    private s3(spec: ServiceSpec, parent: pulumi.Resource): Managed {
+        const s = this.settings;
+        const o = { parent, protect: s.protectData };
+        const bucket = new aws.s3.Bucket(`${spec.name}-bucket`, { bucketPrefix: `${awsName(`${this.name}-${spec.name}`, 36)}-`, forceDestroy: !s.protectData }, o);
+        new aws.s3.BucketPublicAccessBlock(
+            `${spec.name}-bucket`,
+            { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+            { parent },
+        );
+        new aws.s3.BucketServerSideEncryptionConfiguration(
+            `${spec.name}-bucket`,
+            { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" }, bucketKeyEnabled: true }] },
+            { parent },
+        );
+        new aws.s3.BucketVersioning(`${spec.name}-bucket`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, { parent });
+        new aws.s3.BucketPolicy(
+            `${spec.name}-bucket`,
+            {
+                bucket: bucket.id,
+                policy: bucket.arn.apply((arn) =>
+                    JSON.stringify({
+                        Version: "2012-10-17",
+                        Statement: [
+                            { Sid: "TLSOnly", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [arn, `${arn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } },
+                        ],
+                    }),
+                ),
+            },
+            { parent },
+        );
+        // The S3 credentials consumers get: an IAM user that can use this bucket and nothing else.
+        const user = new aws.iam.User(`${spec.name}-s3`, { name: awsName(`${this.name}-${spec.name}-s3`, 64) }, { parent });
+        new aws.iam.UserPolicy(
+            `${spec.name}-s3`,
+            {
+                user: user.name,
+                policy: bucket.arn.apply((arn) =>
+                    JSON.stringify({
+                        Version: "2012-10-17",
+                        Statement: [
+                            { Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketLocation"], Resource: arn },
+                            { Effect: "Allow", Action: ["s3:GetObject*", "s3:PutObject*", "s3:DeleteObject*", "s3:AbortMultipartUpload"], Resource: `${arn}/*` },
+                        ],
+                    }),
+                ),
+            },
+            { parent },
+        );
+        const key = new aws.iam.AccessKey(`${spec.name}-s3`, { user: user.name }, { parent });
+        const host = pulumi.interpolate`s3.${this.region}.amazonaws.com`;
+        return {
+            connection: {
+                host,
+                port: 443,
+                username: key.id,
+                password: pulumi.secret(key.secret),
+                url: pulumi.interpolate`https://${host}`,
+                bucket: bucket.bucket,
+            },
+            ready: [bucket],
+            endpoint: pulumi.interpolate`https://${host}/${bucket.bucket}`,
+            port: 443,
+        };
+    }
+}

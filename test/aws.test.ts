@@ -1,0 +1,340 @@
+// The AWS targets: the `prod` stack (Pulumi.prod.yaml) on EKS with managed services, and an
+// ec2 stack, under mocks that answer the AWS invokes as the cloud would.
+import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
+import * as path from "path";
+import { CONTROL_PLANE_LOGS } from "../components/targets/aws/eks";
+import { app, asProgramSays } from "./bad-configs";
+import { envOf, isWrappedSecret, plain, plainTextLeaks, Recorded, ROOT, Run, runExpectingError, runProgram, stackConfig } from "./harness";
+
+const of = (run: Run, type: string) => run.resources.filter((r) => r.type === type);
+const one = (run: Run, type: string, name?: string) => {
+    const found = of(run, type).filter((r) => name === undefined || r.name === name);
+    assert.equal(found.length, 1, `one ${type} ${name ?? ""}`);
+    return found[0];
+};
+const inputs = (r: Recorded) => plain(r.inputs);
+const ADMIN = ["203.0.113.0/24"];
+
+/** Every ingress rule of every security group, with where it comes from. */
+function ingressRules(run: Run) {
+    return of(run, "aws:ec2/securityGroup:SecurityGroup").flatMap((sg) => (inputs(sg).ingress ?? []).map((rule: any) => ({ sg: sg.name, ...rule })));
+}
+
+describe("aws target: the prod stack on EKS", () => {
+    let run: Run;
+    before(async () => {
+        run = await runProgram(stackConfig("prod"), { stack: "prod" });
+    });
+
+    it("builds a VPC across availability zones: public subnets for load balancers, private ones for nodes and data, NAT per zone", () => {
+        const subnets = of(run, "aws:ec2/subnet:Subnet").map(inputs);
+        const pub = subnets.filter((s) => s.tags["kubernetes.io/role/elb"] === "1");
+        const priv = subnets.filter((s) => s.tags["kubernetes.io/role/internal-elb"] === "1");
+        assert.equal(pub.length, 2);
+        assert.equal(priv.length, 2);
+        assert.deepEqual(new Set(pub.map((s) => s.availabilityZone)), new Set(["us-east-1a", "us-east-1b"]));
+        assert.deepEqual(new Set(priv.map((s) => s.availabilityZone)), new Set(["us-east-1a", "us-east-1b"]));
+        for (const s of subnets) assert.equal(s.mapPublicIpOnLaunch ?? false, false);
+        assert.equal(of(run, "aws:ec2/natGateway:NatGateway").length, 2, "multiAz: one NAT gateway per zone");
+        assert.equal(inputs(one(run, "aws:ec2/vpc:Vpc")).cidrBlock, "10.0.0.0/16");
+    });
+
+    it("makes an EKS cluster with KMS-encrypted secrets, every control-plane log, and an API open to the admin CIDRs only", () => {
+        const cluster = inputs(one(run, "aws:eks/cluster:Cluster"));
+        assert.deepEqual(cluster.encryptionConfig.resources, ["secrets"]);
+        assert.match(cluster.encryptionConfig.provider.keyArn, /^arn:aws:kms:/);
+        const key = of(run, "aws:kms/key:Key").map(inputs).find((k) => /EKS secrets/.test(k.description));
+        assert.equal(key.enableKeyRotation, true);
+        assert.deepEqual([...cluster.enabledClusterLogTypes].sort(), [...CONTROL_PLANE_LOGS].sort());
+        assert.equal(CONTROL_PLANE_LOGS.length, 5);
+        assert.deepEqual(cluster.vpcConfig.publicAccessCidrs, ADMIN);
+        assert.equal(cluster.vpcConfig.endpointPrivateAccess, true);
+        assert.equal(cluster.deletionProtection, true);
+    });
+
+    it("runs a managed node group in the private subnets, from a launch template with IMDSv2 and encrypted volumes", () => {
+        const group = inputs(one(run, "aws:eks/nodeGroup:NodeGroup"));
+        const privateIds = of(run, "aws:ec2/subnet:Subnet").filter((s) => s.name.startsWith("private-")).map((s) => `${s.name}-id`);
+        assert.deepEqual([...group.subnetIds].sort(), privateIds.sort());
+        assert.equal(group.scalingConfig.desiredSize, 3, "medium size");
+        assert.deepEqual(group.instanceTypes, ["m6i.xlarge"]);
+        const lt = inputs(one(run, "aws:ec2/launchTemplate:LaunchTemplate"));
+        assert.equal(lt.metadataOptions.httpTokens, "required");
+        assert.equal(lt.metadataOptions.httpPutResponseHopLimit, 1);
+        assert.equal(lt.blockDeviceMappings[0].ebs.encrypted, "true");
+    });
+
+    it("exports the kubeconfig as a secret, and the cluster runs the same Kubernetes workloads", async () => {
+        assert.ok(run.outputs.kubeconfig, "kubeconfig output");
+        assert.equal(run.secretOutputs.kubeconfig, true);
+        const kubeconfig = JSON.parse(run.outputs.kubeconfig as string);
+        assert.deepEqual(kubeconfig.users[0].user.exec.args, ["eks", "get-token", "--cluster-name", "slipway-prod", "--region", "us-east-1"]);
+        // The workloads come from the Kubernetes materializer on the EKS provider.
+        const eksProvider = run.resources.find((r) => r.type === "pulumi:providers:kubernetes")!;
+        assert.equal(eksProvider.name, "eks");
+        for (const r of run.resources.filter((x) => x.type.startsWith("kubernetes:"))) assert.match(r.provider ?? "", /::eks::/, `${r.type} ${r.name}`);
+        const ns = of(run, "kubernetes:core/v1:Namespace").map(inputs)[0];
+        assert.equal(ns.metadata.labels["pod-security.kubernetes.io/enforce"], "restricted");
+        assert.equal(run.outputs.namespace, "slipway-prod");
+    });
+
+    it("runs postgres on RDS: encrypted, private, backed up, deletion-protected with a final snapshot, Multi-AZ", () => {
+        const db = inputs(one(run, "aws:rds/instance:Instance"));
+        assert.equal(db.storageEncrypted, true);
+        assert.equal(db.publiclyAccessible, false);
+        assert.ok(db.backupRetentionPeriod >= 7);
+        assert.equal(db.deletionProtection, true);
+        assert.equal(db.skipFinalSnapshot, false);
+        assert.ok(db.finalSnapshotIdentifier);
+        assert.equal(db.multiAz, true);
+        assert.ok(isWrappedSecret(one(run, "aws:rds/instance:Instance").inputs.password), "the master password is a secret");
+        assert.equal(of(run, "kubernetes:apps/v1:StatefulSet").map(inputs).some((s) => s.metadata.name === "postgres"), false, "no postgres pod");
+    });
+
+    it("runs redis on ElastiCache with encryption at rest and in transit and an auth token", () => {
+        const r = one(run, "aws:elasticache/replicationGroup:ReplicationGroup");
+        const cache = inputs(r);
+        assert.equal(cache.atRestEncryptionEnabled, true);
+        assert.equal(cache.transitEncryptionEnabled, true);
+        assert.ok(isWrappedSecret(r.inputs.authToken));
+        assert.equal(cache.automaticFailoverEnabled, true);
+        assert.equal(cache.numCacheClusters, 2);
+    });
+
+    it("runs minio on S3: public access blocked, encrypted by default, versioned, TLS only, with a user for that bucket", () => {
+        const block = inputs(one(run, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"));
+        for (const k of ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"]) assert.equal(block[k], true, k);
+        const sse = inputs(one(run, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"));
+        assert.equal(sse.rules[0].applyServerSideEncryptionByDefault.sseAlgorithm, "aws:kms");
+        assert.equal(inputs(one(run, "aws:s3/bucketVersioning:BucketVersioning")).versioningConfiguration.status, "Enabled");
+        assert.match(inputs(one(run, "aws:s3/bucketPolicy:BucketPolicy")).policy, /aws:SecureTransport/);
+        assert.equal(inputs(one(run, "aws:s3/bucket:Bucket")).forceDestroy, false);
+    });
+
+    it("lets only the cluster reach RDS and ElastiCache, and no security group accepts the internet", () => {
+        for (const rule of ingressRules(run)) {
+            assert.ok(!(rule.cidrBlocks ?? []).includes("0.0.0.0/0") || [80, 443].includes(rule.fromPort), `${rule.sg} accepts 0.0.0.0/0 on ${rule.fromPort}`);
+            assert.deepEqual(rule.securityGroups, ["sg-cluster"], `${rule.sg} lets in the cluster only`);
+        }
+        assert.deepEqual(ingressRules(run).map((r) => r.fromPort).sort(), [5432, 6379]);
+    });
+
+    it("gives apps the same S_* names as on Docker, with the managed services' values, by secretKeyRef", async () => {
+        const docker = await runProgram(stackConfig("dev"), { stack: "dev" });
+        const dockerNames = Object.keys(envOf(docker.resources.find((r) => r.type === "docker:index/container:Container" && r.name === "demo")!)).sort();
+        const demo = inputs(of(run, "kubernetes:apps/v1:Deployment").find((d) => d.name === "demo")!);
+        const env = demo.spec.template.spec.containers[0].env;
+        assert.deepEqual(env.map((e: any) => e.name).sort(), dockerNames);
+        const value = (n: string) => env.find((e: any) => e.name === n);
+        assert.equal(value("POSTGRES_HOST").value, "slipway-prod-postgres.abc123.us-east-1.rds.amazonaws.com");
+        assert.equal(value("POSTGRES_DATABASE").value, "app");
+        assert.equal(value("MINIO_BUCKET").value, "slipway-prod-minio-0001");
+        assert.deepEqual(value("POSTGRES_PASSWORD").valueFrom.secretKeyRef, { name: "postgres-credentials", key: "password" });
+        assert.deepEqual(value("MINIO_PASSWORD").valueFrom.secretKeyRef, { name: "minio-credentials", key: "password" });
+        const secrets = Object.fromEntries(of(run, "kubernetes:core/v1:Secret").map(inputs).map((s) => [s.metadata.name, s.stringData]));
+        assert.equal(secrets["postgres-credentials"].url, `postgresql://slipway:${run.outputs.credentials.postgres.password}@slipway-prod-postgres.abc123.us-east-1.rds.amazonaws.com:5432/app?sslmode=require`);
+        assert.match(secrets["redis-credentials"].url, /^rediss:\/\/default:/);
+        assert.equal(secrets["minio-credentials"].password, "awsSecretKeyminios3");
+        // The app waits for nothing outside the cluster, and may reach the managed services on their ports.
+        const init = demo.spec.template.spec.initContainers[0].command[2];
+        assert.doesNotMatch(init, /postgres|redis|minio/);
+        const policy = of(run, "kubernetes:networking.k8s.io/v1:NetworkPolicy").map(inputs).find((p) => p.metadata.name === "demo");
+        const external = policy.spec.egress.filter((r: any) => r.to[0].ipBlock).map((r: any) => `${r.to[0].ipBlock.cidr}:${r.ports[0].port}`);
+        assert.deepEqual(external.sort(), ["0.0.0.0/0:443", "10.0.0.0/16:5432", "10.0.0.0/16:6379"]);
+    });
+
+    it("points every secretKeyRef at a Secret and key that exist, managed services' included", () => {
+        const secrets = Object.fromEntries(of(run, "kubernetes:core/v1:Secret").map(inputs).map((s) => [s.metadata.name, s.stringData]));
+        const workloads = [...of(run, "kubernetes:apps/v1:Deployment"), ...of(run, "kubernetes:apps/v1:StatefulSet")].map(inputs);
+        let refs = 0;
+        for (const w of workloads) {
+            for (const e of w.spec.template.spec.containers[0].env.filter((x: any) => x.valueFrom)) {
+                const { name, key } = e.valueFrom.secretKeyRef;
+                assert.ok(secrets[name] && key in secrets[name], `${w.metadata.name}: ${e.name} -> ${name}/${key}`);
+                refs++;
+            }
+        }
+        assert.ok(refs > 10);
+    });
+
+    it("validates every Kubernetes object against the API schema", () => {
+        const models: Record<string, any> = {
+            "kubernetes:core/v1:Namespace": require("kubernetes-models/v1").Namespace,
+            "kubernetes:core/v1:Service": require("kubernetes-models/v1").Service,
+            "kubernetes:core/v1:Secret": require("kubernetes-models/v1").Secret,
+            "kubernetes:core/v1:ConfigMap": require("kubernetes-models/v1").ConfigMap,
+            "kubernetes:core/v1:ServiceAccount": require("kubernetes-models/v1").ServiceAccount,
+            "kubernetes:apps/v1:Deployment": require("kubernetes-models/apps/v1").Deployment,
+            "kubernetes:apps/v1:StatefulSet": require("kubernetes-models/apps/v1").StatefulSet,
+            "kubernetes:networking.k8s.io/v1:NetworkPolicy": require("kubernetes-models/networking.k8s.io/v1").NetworkPolicy,
+        };
+        for (const r of run.resources.filter((x) => x.type.startsWith("kubernetes:"))) {
+            assert.ok(models[r.type], r.type);
+            assert.doesNotThrow(() => new models[r.type](inputs(r)).validate(), `${r.type} ${r.name}`);
+        }
+    });
+
+    it("auto-unseals Vault with a KMS key of its own, reached through an IAM role for its service account", () => {
+        const key = of(run, "aws:kms/key:Key").map(inputs).find((k) => /Vault/.test(k.description));
+        assert.equal(key.enableKeyRotation, true);
+        const vault = inputs(of(run, "kubernetes:apps/v1:StatefulSet").find((s) => s.name === "vault")!);
+        const pod = vault.spec.template.spec;
+        assert.equal(pod.serviceAccountName, "vault");
+        const account = inputs(one(run, "kubernetes:core/v1:ServiceAccount"));
+        assert.match(account.metadata.annotations["eks.amazonaws.com/role-arn"], /^arn:aws:iam:/);
+        const config = inputs(of(run, "kubernetes:core/v1:ConfigMap").find((c) => c.name === "vault-files")!).data["vault-config-slipway.hcl"];
+        assert.match(config, /seal "awskms" \{\n {2}region {5}= "us-east-1"\n {2}kms_key_id = "key-vault-seal"/);
+        assert.equal(pod.containers[0].env.find((e: any) => e.name === "SLIPWAY_VAULT_SEAL").value, "awskms");
+        const trust = JSON.parse(inputs(of(run, "aws:iam/role:Role").find((r) => r.name === "vault-kms")!).assumeRolePolicy);
+        assert.equal(trust.Statement[0].Condition.StringEquals["oidc.eks.us-east-1.amazonaws.com/id/ABCDEF:sub"], "system:serviceaccount:slipway-prod:vault");
+    });
+
+    it("publishes public services through network load balancers open to the admin CIDRs", () => {
+        const lbs = of(run, "kubernetes:core/v1:Service").map(inputs).filter((s) => s.spec.type === "LoadBalancer");
+        assert.deepEqual(lbs.map((s) => s.metadata.name).sort(), ["gateway", "grafana", "prometheus"]);
+        for (const s of lbs) {
+            assert.deepEqual(s.spec.loadBalancerSourceRanges, ADMIN);
+            assert.equal(s.metadata.annotations["service.beta.kubernetes.io/aws-load-balancer-type"], "nlb");
+        }
+        assert.equal(run.outputs.endpoints.grafana, "http://grafana-0123.elb.us-east-1.amazonaws.com:3000");
+        assert.equal(run.outputs.endpoints.postgres, "postgresql://slipway-prod-postgres.abc123.us-east-1.rds.amazonaws.com:5432");
+    });
+
+    it("protects every stateful resource of prod from deletion", () => {
+        const protectedTypes = [
+            "aws:rds/instance:Instance",
+            "aws:elasticache/replicationGroup:ReplicationGroup",
+            "aws:s3/bucket:Bucket",
+            "aws:kms/key:Key",
+            "aws:eks/cluster:Cluster",
+        ];
+        for (const type of protectedTypes) for (const r of of(run, type)) assert.equal(r.options.protect, true, `${type} ${r.name}`);
+    });
+
+    it("keeps every generated credential, and the S3 secret key, out of plain text", () => {
+        assert.deepEqual(plainTextLeaks(run), []);
+        assert.ok(run.generated.some((g) => g.startsWith("awsSecretKey")));
+    });
+});
+
+describe("aws target: a non-prod EKS stack", () => {
+    it("can be torn down: nothing protected, no deletion protection, no final snapshot; in-cluster services when asked", async () => {
+        const run = await runProgram({ target: "eks", platform: "demo", adminCidrs: ["198.51.100.0/24"] }, { stack: "pr-42" });
+        for (const r of run.resources) assert.equal(r.options.protect, false, `${r.type} ${r.name}`);
+        const db = inputs(one(run, "aws:rds/instance:Instance"));
+        assert.equal(db.deletionProtection, false);
+        assert.equal(db.skipFinalSnapshot, true);
+        assert.equal(inputs(one(run, "aws:s3/bucket:Bucket")).forceDestroy, true);
+        assert.equal(of(run, "aws:ec2/natGateway:NatGateway").length, 1, "one NAT gateway without multiAz");
+        const inCluster = await runProgram({ target: "eks", platform: "demo", adminCidrs: ["198.51.100.0/24"], managedServices: false }, { stack: "pr-43" });
+        assert.equal(of(inCluster, "aws:rds/instance:Instance").length, 0);
+        assert.ok(of(inCluster, "kubernetes:apps/v1:StatefulSet").some((s) => s.name === "postgres"));
+    });
+});
+
+describe("aws target: a single ec2 host", () => {
+    let run: Run;
+    before(async () => {
+        run = await runProgram({ target: "ec2", platform: "demo", adminCidrs: ADMIN, sshKeyName: "ops" }, { stack: "small" });
+    });
+
+    it("runs one instance with IMDSv2 required, an encrypted root volume, a key pair and SSM", () => {
+        const host = one(run, "aws:ec2/instance:Instance");
+        const i = inputs(host);
+        assert.equal(i.metadataOptions.httpTokens, "required");
+        assert.equal(i.rootBlockDevice.encrypted, true);
+        assert.equal(i.keyName, "ops");
+        assert.deepEqual(host.options.ignoreChanges, ["ami"]);
+        assert.ok(of(run, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").some((a) => /AmazonSSMManagedInstanceCore/.test(inputs(a).policyArn)));
+    });
+
+    it("lets in only the admin CIDRs: SSH and the public services' ports", () => {
+        const rules = ingressRules(run);
+        for (const r of rules) assert.deepEqual(r.cidrBlocks, ADMIN, `port ${r.fromPort}`);
+        assert.deepEqual(rules.map((r) => r.fromPort).sort((a, b) => a - b), [22, 3000, 8080, 9090]);
+    });
+
+    it("deploys the same containers with the Docker materializer, over SSH to the host's engine", () => {
+        const provider = run.resources.find((r) => r.type === "pulumi:providers:docker")!;
+        assert.equal(provider.inputs.host, "ssh://ec2-user@198.51.100.7");
+        const containers = of(run, "docker:index/container:Container").filter((c) => !c.name.endsWith("volume-init"));
+        assert.deepEqual(containers.map((c) => c.name).sort(), ["demo", "gateway", "grafana", "minio", "opa", "postgres", "prometheus", "redis", "vault"]);
+        for (const c of of(run, "docker:index/container:Container")) assert.match(c.provider ?? "", /::ec2-docker::/, c.name);
+        assert.ok(of(run, "docker:index/network:Network")[0].dependsOn.includes("command:local:Command::host-docker"), "after Docker answers");
+        assert.equal(of(run, "aws:rds/instance:Instance").length, 0, "no managed services on ec2");
+        assert.equal(run.outputs.endpoints.grafana, "http://198.51.100.7:3000");
+        const ports = plain(containers.find((c) => c.name === "grafana")!.inputs.ports);
+        assert.equal(ports[0].ip, "0.0.0.0", "the security group, not the bind address, limits who connects");
+    });
+
+    it("auto-unseals Vault with KMS through the host's role", () => {
+        const vault = of(run, "docker:index/container:Container").find((c) => c.name === "vault")!;
+        assert.equal(envOf(vault).SLIPWAY_VAULT_SEAL, "awskms");
+        const policy = of(run, "aws:iam/rolePolicy:RolePolicy").map(inputs).find((p) => /kms:Decrypt/.test(p.policy));
+        assert.ok(policy);
+        assert.equal(inputs(one(run, "aws:ec2/instance:Instance")).metadataOptions.httpPutResponseHopLimit, 2, "containers reach IMDS one hop further");
+        assert.deepEqual(plainTextLeaks(run), []);
+    });
+});
+
+describe("aws target: config", () => {
+    const cases: { name: string; config: Record<string, unknown>; problems: string[] }[] = [
+        {
+            name: "no admin CIDRs",
+            config: { target: "eks", services: { api: app() } },
+            problems: ['slipway:adminCidrs: required on AWS: the networks (CIDRs) that operate the platform, e.g. ["203.0.113.0/24"]'],
+        },
+        {
+            name: "the whole internet as admin network, and a bad CIDR",
+            config: { target: "eks", adminCidrs: ["0.0.0.0/0", "10.0.0/8"], services: { api: app() } },
+            problems: [
+                "slipway:adminCidrs[0]: 0.0.0.0/0 opens the admin endpoints to the whole internet; list the networks that operate the platform",
+                'slipway:adminCidrs[1]: "10.0.0/8" is not an IPv4 CIDR',
+            ],
+        },
+        {
+            name: "ec2 without a key pair, with managed services",
+            config: { target: "ec2", adminCidrs: ADMIN, managedServices: true, services: { api: app() } },
+            problems: [
+                "slipway:managedServices: managed equivalents (RDS, ElastiCache, S3) are for target eks; ec2 runs every service as a container",
+                "slipway:sshKeyName: required on target ec2: the EC2 key pair whose private key your ssh agent holds (the Docker provider connects over SSH)",
+            ],
+        },
+        {
+            name: "AWS settings on docker",
+            config: { target: "docker", adminCidrs: ADMIN, protectData: true, services: { api: app() } },
+            problems: ["slipway:adminCidrs: only applies to targets eks, ec2, not docker", "slipway:protectData: only applies to targets eks, ec2, not docker"],
+        },
+        {
+            name: "a type that needs the host on EKS",
+            config: { target: "eks", adminCidrs: ADMIN, services: { ne: { type: "node-exporter" } } },
+            problems: [
+                "slipway:services.ne.type: node-exporter needs the host (node-exporter reports the host's CPU, memory, disks and filesystems from its /proc, /sys and /); target eks runs every pod under the restricted Pod Security Standard, which forbids host paths",
+            ],
+        },
+    ];
+    for (const c of cases) {
+        it(`refuses ${c.name}, before any resource`, async () => {
+            const { message, registered } = await runExpectingError(c.config);
+            assert.equal(message, asProgramSays(c.problems));
+            assert.equal(registered, 0);
+        });
+    }
+});
+
+describe("aws target: loaded only where used", () => {
+    const sdks = (stack: string) => {
+        const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(__dirname, "support", "loaded-modules.ts"), stack], {
+            cwd: ROOT,
+            encoding: "utf8",
+        });
+        assert.equal(r.status, 0, r.stderr);
+        return JSON.parse(r.stdout.trim().split("\n").pop()!) as string[];
+    };
+    it("dev and staging never load @pulumi/aws; prod does", () => {
+        assert.deepEqual(sdks("dev"), ["@pulumi/docker", "@pulumi/pulumi", "@pulumi/random"]);
+        assert.deepEqual(sdks("staging"), ["@pulumi/kubernetes", "@pulumi/pulumi", "@pulumi/random"]);
+        assert.ok(sdks("prod").includes("@pulumi/aws"));
+    });
+});
