@@ -192,6 +192,25 @@ export interface Resources {
     readonly storageGiB: number;
 }
 
+/**
+ * A one-shot job that bootstraps a service once it is healthy (Vault's engines and tokens, the
+ * apps' databases, a seed file …), in the platform network, with the service's credentials.
+ * Its consumers start only after it has finished.
+ */
+export interface Task {
+    /** `<service>-<task>`, unique in the platform. */
+    readonly name: string;
+    readonly service: string;
+    readonly image: string;
+    readonly command: readonly string[];
+    readonly env: Readonly<Record<string, pulumi.Input<string>>>;
+    readonly secretEnv: Readonly<Record<string, SecretRef>>;
+    readonly files: readonly FileSpec[];
+    readonly user: { readonly uid: number; readonly gid: number };
+    /** Services the task connects to (its own, a managed equivalent …). */
+    readonly reaches: readonly string[];
+}
+
 export interface Workload {
     readonly name: string;
     readonly type: string;
@@ -233,4 +252,6 @@ export interface Workload {
     /** Services this one opens connections to: `uses` plus what the type implies (scrape targets, proxied apps). */
     readonly reaches: readonly string[];
     readonly connection: Connection;
+    /** Bootstrap jobs to run once the service is healthy. */
+    readonly tasks: readonly Task[];
 }

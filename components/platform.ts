@@ -37,10 +37,16 @@ export class Platform extends pulumi.ComponentResource {
         }
         const peers = new Map([...services].map(([name, svc]) => [name, svc.peer()]));
         for (const s of spec.services) {
-            if (deployed.has(s.name)) continue;
             const svc = services.get(s.name)!;
+            const workload = svc.describe(peers);
+            const managed = deployed.get(s.name);
             const after = s.uses.flatMap((used) => deployed.get(used)!.ready);
-            deployed.set(s.name, svc.deploy(svc.describe(peers), target, after));
+            const running = managed ?? svc.deploy(workload, target, after);
+            const store = managed ? target.publishSecrets?.(workload, svc) : undefined;
+            // Bootstrap jobs run once the service is up; its consumers wait for them too.
+            const ready = [...running.ready, ...(store ? [store] : [])];
+            const tasks = workload.tasks.map((t) => target.runTask(t, svc, ready));
+            deployed.set(s.name, { ...running, ready: [...ready, ...tasks] });
         }
         this.services = services;
 

@@ -5,8 +5,10 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { CatalogType, Credentials, Peer, ServiceContext } from "./catalog/types";
 import { catalogEntry } from "./catalog";
-import { connectionEnv, connectionSecrets } from "./connections";
-import { Connection, MetricsSpec, PlatformSpec, Probe, SecretRef, ServiceSpec, TargetEnvironment, Workload } from "./model";
+import { connectionEnv, connectionSecrets, consumerKeys, SecretKeys } from "./connections";
+import {
+    Connection, MetricsSpec, PlatformSpec, Probe, SECRET_KEYS, SecretRef, ServiceSpec, TargetEnvironment, Task, Workload,
+} from "./model";
 import { resolveResources } from "./resources";
 
 /** What a materializer hands back for one deployed service. */
@@ -27,6 +29,13 @@ export interface Provisioned {
 /** A target's way of running workloads. */
 export interface Materializer {
     deploy(workload: Workload, parent: pulumi.ComponentResource, after: readonly pulumi.Resource[]): Deployed;
+    /** Runs a bootstrap job to completion; its resource is done when the job is. */
+    runTask(task: Task, parent: pulumi.ComponentResource, after: readonly pulumi.Resource[]): pulumi.Resource;
+    /**
+     * Keeps the secret store of a service a managed equivalent runs (deploy does it for the
+     * others), where its consumers and tasks find its credentials.
+     */
+    publishSecrets?(workload: Workload, parent: pulumi.ComponentResource): pulumi.Resource | undefined;
     /** A managed equivalent for this service, made with its own credentials, or undefined. */
     provision?(service: Service): Provisioned | undefined;
     /** What the target offers services (see TargetEnvironment). */
@@ -70,6 +79,14 @@ export class Service extends pulumi.ComponentResource {
             token: owns.token ? generated(`${spec.name}-token`, this) : undefined,
             secrets,
         };
+        // Consumers that get credentials of their own: a Vault token, a database and user.
+        const consumers: Record<string, pulumi.Output<string>> = {};
+        const per = this.entry.perConsumer;
+        if (per) {
+            for (const c of platform.services.filter((s) => s.uses.includes(spec.name) && (per.consumers === "all" || s.type === "app"))) {
+                consumers[c.name] = generated(`${spec.name}-for-${c.name}`, this);
+            }
+        }
         const port = spec.port ?? this.entry.ports[0].port;
         this.context = {
             name: spec.name,
@@ -77,6 +94,7 @@ export class Service extends pulumi.ComponentResource {
             platform,
             environment,
             credentials: this.credentials,
+            consumers,
             resources: resolveResources(this.entry.resources, spec, platform.size),
             port,
         };
@@ -107,9 +125,24 @@ export class Service extends pulumi.ComponentResource {
         return managed.deployed;
     }
 
+    /** The connection one consumer gets, and where its credentials are kept. */
+    public connectionFor(consumer: string): { connection: Connection; keys: SecretKeys } {
+        const secret = this.context.consumers[consumer];
+        if (!secret || !this.entry.perConsumer) return { connection: this.connection, keys: SECRET_KEYS };
+        return { connection: this.entry.perConsumer.connection(this.connection, consumer, secret), keys: consumerKeys(consumer) };
+    }
+
     /** How the other services see this one. */
     public peer(): Peer {
-        return { name: this.name, type: this.type, spec: this.spec, port: this.context.port, connection: this.connection, metrics: this.metrics };
+        return {
+            name: this.name,
+            type: this.type,
+            spec: this.spec,
+            port: this.context.port,
+            connection: this.connection,
+            metrics: this.metrics,
+            connectionFor: (consumer) => this.connectionFor(consumer),
+        };
     }
 
     /** The target-neutral description of this service's container. */
@@ -120,6 +153,10 @@ export class Service extends pulumi.ComponentResource {
         // Credentials this service owns are kept in its own store: for its consumers (password,
         // token, url), for its `secrets:` list, and whatever its type derives from them.
         const ownSecrets: Record<string, pulumi.Output<string>> = { ...connectionSecrets(this.connection) };
+        for (const consumer of Object.keys(context.consumers)) {
+            const { connection, keys } = this.connectionFor(consumer);
+            Object.assign(ownSecrets, connectionSecrets(connection, keys));
+        }
         const own = (key: string, value: pulumi.Output<string>): SecretRef => {
             ownSecrets[key] = pulumi.secret(value);
             return { owner: this.name, key, value: ownSecrets[key] };
@@ -129,12 +166,25 @@ export class Service extends pulumi.ComponentResource {
         const secretEnv: Record<string, SecretRef> = {};
         for (const [key, value] of Object.entries(configured.secretEnv ?? {})) secretEnv[key] = own(key, value);
         for (const used of spec.uses) {
-            const injected = connectionEnv(used, peers.get(used)!.connection);
+            const { connection, keys } = peers.get(used)!.connectionFor(this.name);
+            const injected = connectionEnv(used, connection, keys);
             Object.assign(env, injected.env);
             Object.assign(secretEnv, injected.secretEnv);
         }
         Object.assign(env, spec.env);
         for (const [key, value] of Object.entries(this.credentials.secrets)) secretEnv[key] = own(key, value);
+
+        const tasks: Task[] = (entry.tasks?.(context, [...peers.values()], this.connection) ?? []).map((t) => ({
+            name: `${this.name}-${t.name}`,
+            service: this.name,
+            image: t.image ?? spec.image ?? entry.image,
+            command: t.command,
+            env: t.env ?? {},
+            secretEnv: Object.fromEntries(Object.entries(t.secretEnv ?? {}).map(([k, v]) => [k, own(`${t.name}-${k}`, v)])),
+            files: t.files ?? [],
+            user: entry.user,
+            reaches: [this.name],
+        }));
 
         const ports = entry.type === "app" ? [{ name: "http", port: context.port }] : entry.ports;
         return {
@@ -163,6 +213,7 @@ export class Service extends pulumi.ComponentResource {
             dependsOn: spec.uses.map((name) => ({ name, port: peers.get(name)!.port })),
             reaches: [...new Set([...spec.uses, ...(configured.reaches ?? [])])].filter((n) => n !== this.name),
             connection: this.connection,
+            tasks,
         };
     }
 

@@ -21,7 +21,7 @@ import { redisExporter } from "../components/catalog/redis-exporter";
 import { CatalogType, Configured, Peer, ServiceContext } from "../components/catalog/types";
 import { CATALOG } from "../components/catalog";
 import { imagePin } from "../components/config/validate";
-import { PlatformSpec, ServiceSpec } from "../components/model";
+import { PlatformSpec, SECRET_KEYS, ServiceSpec } from "../components/model";
 
 const ENTRIES: readonly CatalogType[] = [
     rabbitmq, consul, kong, alertmanager, jaeger, cadvisor, nodeExporter, postgresExporter,
@@ -49,6 +49,7 @@ function context(t: CatalogType, uses: string[] = []): ServiceContext {
         spec: spec(t.type, t.type, uses),
         platform,
         environment: {},
+        consumers: {},
         credentials: {
             password: t.owns?.password ? pulumi.secret(PASSWORD) : undefined,
             token: t.owns?.token ? pulumi.secret(TOKEN) : undefined,
@@ -59,26 +60,30 @@ function context(t: CatalogType, uses: string[] = []): ServiceContext {
     };
 }
 
-const postgresPeer: Peer = {
+/** A peer whose consumers all share its connection. */
+function peer(p: Omit<Peer, "connectionFor">): Peer {
+    return { ...p, connectionFor: () => ({ connection: p.connection, keys: SECRET_KEYS }) };
+}
+const postgresPeer = peer({
     name: "db", type: "postgres", spec: spec("db", "postgres"), port: 5432,
     connection: {
         host: "db", port: 5432, username: "slipway", database: "app",
         password: pulumi.secret(PEER_PASSWORD),
         url: pulumi.secret(`postgresql://slipway:${PEER_PASSWORD}@db:5432/app`),
     },
-};
-const redisPeer: Peer = {
+});
+const redisPeer = peer({
     name: "cache", type: "redis", spec: spec("cache", "redis"), port: 6379,
     connection: {
         host: "cache", port: 6379, username: "default",
         password: pulumi.secret(PEER_PASSWORD),
         url: pulumi.secret(`redis://default:${PEER_PASSWORD}@cache:6379/0`),
     },
-};
-const appPeer: Peer = {
+});
+const appPeer = peer({
     name: "api", type: "app", spec: spec("api", "app"), port: 3000,
     connection: { host: "api", port: 3000, url: pulumi.output("http://api:3000") },
-};
+});
 const PEERS = [postgresPeer, redisPeer, appPeer];
 
 /** What each entry's configure() gives for a platform where it uses what it can use. */

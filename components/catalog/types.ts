@@ -30,6 +30,8 @@ export interface ServiceContext {
     /** What the target offers (a KMS key to seal Vault with …). */
     readonly environment: TargetEnvironment;
     readonly credentials: Credentials;
+    /** Credentials generated for each consumer that gets its own (see CatalogType.perConsumer). */
+    readonly consumers: Readonly<Record<string, pulumi.Output<string>>>;
     readonly resources: Resources;
     /** The port consumers connect to (the user's `port`, or the type's first). */
     readonly port: number;
@@ -43,6 +45,21 @@ export interface Peer {
     readonly port: number;
     readonly connection: Connection;
     readonly metrics?: MetricsSpec;
+    /** The connection one consumer gets, and where its credentials are kept: its own, where the type gives consumers their own. */
+    connectionFor(consumer: string): { readonly connection: Connection; readonly keys: import("../connections").SecretKeys };
+}
+
+/** A bootstrap job, as a catalog entry describes it (see Task in model.ts). */
+export interface TaskSpec {
+    /** Short name: the task is `<service>-<name>`. */
+    readonly name: string;
+    /** Defaults to the service's own image. */
+    readonly image?: string;
+    readonly command: readonly string[];
+    readonly env?: Readonly<Record<string, pulumi.Input<string>>>;
+    /** Credentials the job needs; each kept in the service's secret store. */
+    readonly secretEnv?: Readonly<Record<string, pulumi.Output<string>>>;
+    readonly files?: readonly FileSpec[];
 }
 
 export interface Configured {
@@ -96,6 +113,17 @@ export interface CatalogType {
     metrics?(ctx: ServiceContext): MetricsSpec | undefined;
     /** Environment, files and command for the container; `peers` is every service of the platform, this one included. */
     configure?(ctx: ServiceContext, peers: readonly Peer[]): Configured;
+    /**
+     * Consumers get credentials of their own: a Vault token with its own policy, a database and
+     * user. `consumers` says which; `connection` builds one consumer's connection from the
+     * service's (which may be a managed equivalent's) and the secret generated for it.
+     */
+    readonly perConsumer?: {
+        readonly consumers: "all" | "apps";
+        connection(base: Connection, consumer: string, secret: pulumi.Output<string>): Connection;
+    };
+    /** Bootstrap jobs to run once the service is healthy. */
+    tasks?(ctx: ServiceContext, peers: readonly Peer[], connection: Connection): TaskSpec[];
 }
 
 /** The services of `type` this one uses, in `uses` order. */

@@ -14,7 +14,7 @@
 //   container that uses another is created only after that one is healthy.
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { PlatformSpec, Probe, Workload } from "../model";
+import { PlatformSpec, Probe, SecretRef, Task, Workload } from "../model";
 import { Deployed, Materializer } from "../service";
 
 import { HELPER_IMAGE } from "./images";
@@ -55,6 +55,14 @@ export interface DockerOptions {
     readonly publicHost?: pulumi.Input<string>;
     /** Resources the engine is ready only after (the host's Docker install). */
     readonly after?: readonly pulumi.Resource[];
+}
+
+/** `KEY=value` strings; the list is a secret as soon as one value is. */
+function envList(env: Readonly<Record<string, pulumi.Input<string>>>, secretEnv: Readonly<Record<string, SecretRef>>): pulumi.Output<string[]> {
+    const plain = Object.entries(env).map(([k, v]) => pulumi.interpolate`${k}=${v}`);
+    const secret = Object.entries(secretEnv).map(([k, v]) => pulumi.secret(pulumi.interpolate`${k}=${v.value}`));
+    const all = pulumi.all([...plain, ...secret]);
+    return Object.keys(secretEnv).length > 0 ? pulumi.secret(all) : all;
 }
 
 export class DockerTarget implements Materializer {
@@ -120,7 +128,7 @@ export class DockerTarget implements Materializer {
                     image: image.imageId,
                     entrypoints: w.command ? [...w.command] : undefined,
                     command: w.args ? [...w.args] : undefined,
-                    envs: this.envs(w),
+                    envs: envList(w.env, w.secretEnv),
                     user: `${w.user.uid}:${w.user.gid}`,
                     capabilities: { drops: ["ALL"], adds: [...w.capabilities] },
                     securityOpts: ["no-new-privileges:true"],
@@ -156,6 +164,36 @@ export class DockerTarget implements Materializer {
         return { ready, endpoint: this.endpoint(w) };
     }
 
+    /**
+     * A bootstrap job: a one-shot container on the stack's network that the provider attaches to
+     * and waits for. It is made again, and so runs again, whenever its inputs change.
+     */
+    public runTask(t: Task, parent: pulumi.ComponentResource, after: readonly pulumi.Resource[]): pulumi.Resource {
+        const opts = { parent, provider: this.options.provider, dependsOn: [this.network, ...after] };
+        const image = new docker.RemoteImage(`${t.name}-image`, { name: t.image, keepLocally: true }, opts);
+        return new docker.Container(
+            t.name,
+            {
+                name: `${this.prefix}-${t.name}`,
+                image: image.imageId,
+                entrypoints: [...t.command],
+                envs: envList(t.env, t.secretEnv),
+                user: `${t.user.uid}:${t.user.gid}`,
+                capabilities: { drops: ["ALL"], adds: [] },
+                securityOpts: ["no-new-privileges:true"],
+                uploads: t.files.map((f) => ({ file: f.path, content: f.secret ? pulumi.secret(f.content) : f.content })),
+                networksAdvanced: [{ name: this.network.name }],
+                memory: 256,
+                attach: true,
+                logs: true,
+                mustRun: false,
+                restart: "no",
+                labels: Object.entries({ ...this.labels(), "dev.slipway.service": t.service, "dev.slipway.role": "task" }).map(([label, value]) => ({ label, value })),
+            },
+            opts,
+        );
+    }
+
     /** One pull of the volume-init image for the whole stack, made when a service first needs it. */
     private volumeInitImage(): docker.RemoteImage {
         this.initImage ??= new docker.RemoteImage(
@@ -177,13 +215,6 @@ export class DockerTarget implements Materializer {
         return w.ports.map((p) => ({ internal: p.port, external: host[p.port], ip: this.spec.bindAddress, protocol: p.protocol ?? "tcp" }));
     }
 
-    /** `KEY=value` strings; the list is a secret as soon as one value is. */
-    private envs(w: Workload): pulumi.Output<string[]> {
-        const plain = Object.entries(w.env).map(([k, v]) => pulumi.interpolate`${k}=${v}`);
-        const secret = Object.entries(w.secretEnv).map(([k, v]) => pulumi.secret(pulumi.interpolate`${k}=${v.value}`));
-        const all = pulumi.all([...plain, ...secret]);
-        return Object.keys(w.secretEnv).length > 0 ? pulumi.secret(all) : all;
-    }
 
     private labels(w?: Workload): Record<string, string> {
         return {

@@ -13,7 +13,7 @@ import { createHash } from "crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { formatCpu } from "../config/quantity";
-import { KubernetesSettings, PlatformSpec, Probe, Workload } from "../model";
+import { KubernetesSettings, PlatformSpec, Probe, SecretRef, Task, Workload } from "../model";
 import { Deployed, Materializer } from "../service";
 import { HELPER_IMAGE as WAIT_IMAGE } from "./images";
 
@@ -63,6 +63,14 @@ export function kubernetesProbes(probe: Probe): { readinessProbe: Probe8s; liven
 /** Waits on the used services' host names and ports, as the app itself will connect. */
 function waitScript(deps: Workload["dependsOn"]): string {
     return deps.map((d) => `until nc -z -w 2 ${d.name} ${d.port}; do echo "waiting for ${d.name}:${d.port}"; sleep 2; done`).join("\n");
+}
+
+/** Plain values as values; credentials as references into their owner's Secret. */
+function containerEnv(env: Readonly<Record<string, pulumi.Input<string>>>, secretEnv: Readonly<Record<string, SecretRef>>) {
+    return [
+        ...Object.entries(env).map(([name, value]) => ({ name, value })),
+        ...Object.entries(secretEnv).map(([name, ref]) => ({ name, valueFrom: { secretKeyRef: { name: secretName(ref.owner), key: ref.key } } })),
+    ];
 }
 
 const restrictedContainer = (readOnlyRootFilesystem: boolean, runAsUser: number, runAsGroup: number) => ({
@@ -216,10 +224,7 @@ export class KubernetesTarget implements Materializer {
         for (const f of secretFiles) mounts.push({ name: "secret-files", mountPath: f.path, subPath: fileKey(f.path), readOnly: true });
         for (const v of w.volumes) mounts.push({ name: v.name, mountPath: v.path });
 
-        const env = [
-            ...Object.entries(w.env).map(([name, value]) => ({ name, value })),
-            ...Object.entries(w.secretEnv).map(([name, ref]) => ({ name, valueFrom: { secretKeyRef: { name: secretName(ref.owner), key: ref.key } } })),
-        ];
+        const env = containerEnv(w.env, w.secretEnv);
         const r = w.resources;
         const container: Container = {
             name: w.name,
@@ -380,8 +385,69 @@ export class KubernetesTarget implements Materializer {
         );
     }
 
+    /**
+     * A bootstrap job: a Job whose pod meets the restricted profile like every other, may reach
+     * only the service it bootstraps, and which the provider waits for until it completes.
+     */
+    public runTask(t: Task, parent: pulumi.ComponentResource, after: readonly pulumi.Resource[]): pulumi.Resource {
+        const ns = this.settings.namespace;
+        const o: pulumi.CustomResourceOptions = { parent, provider: this.provider, dependsOn: [this.namespace, ...after] };
+        const labels = {
+            "app.kubernetes.io/name": t.name,
+            "app.kubernetes.io/instance": this.spec.stack,
+            "app.kubernetes.io/part-of": "slipway",
+            "app.kubernetes.io/component": "bootstrap",
+        };
+        if (t.files.some((f) => f.secret)) throw new Error(`${t.name}: a bootstrap job's files are not secret; pass credentials as secretEnv`);
+        const files = t.files.length
+            ? new k8s.core.v1.ConfigMap(`${t.name}-files`, { metadata: { name: configMapName(t.name), namespace: ns, labels }, data: Object.fromEntries(t.files.map((f) => [fileKey(f.path), f.content])) }, o)
+            : undefined;
+        new k8s.networking.v1.NetworkPolicy(
+            `${t.name}-network`,
+            {
+                metadata: { name: t.name, namespace: ns, labels },
+                spec: { podSelector: { matchLabels: { "app.kubernetes.io/name": t.name } }, policyTypes: ["Ingress", "Egress"], ingress: [], egress: this.egress(t) },
+            },
+            o,
+        );
+        return new k8s.batch.v1.Job(
+            t.name,
+            {
+                metadata: { name: t.name, namespace: ns, labels },
+                spec: {
+                    backoffLimit: 6,
+                    template: {
+                        metadata: { labels: { ...labels, ...Object.fromEntries(t.reaches.map((n) => [reachLabel(n), "true"])) } },
+                        spec: {
+                            restartPolicy: "Never",
+                            automountServiceAccountToken: false,
+                            enableServiceLinks: false,
+                            securityContext: { runAsNonRoot: true, runAsUser: t.user.uid, runAsGroup: t.user.gid, seccompProfile: { type: "RuntimeDefault" } },
+                            containers: [
+                                {
+                                    name: "task",
+                                    image: t.image,
+                                    command: [...t.command],
+                                    env: containerEnv(t.env, t.secretEnv),
+                                    volumeMounts: [
+                                        { name: "tmp", mountPath: "/tmp" },
+                                        ...t.files.map((f) => ({ name: "files", mountPath: f.path, subPath: fileKey(f.path), readOnly: true })),
+                                    ],
+                                    resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
+                                    securityContext: restrictedContainer(true, t.user.uid, t.user.gid),
+                                },
+                            ],
+                            volumes: [{ name: "tmp", emptyDir: {} }, ...(files ? [{ name: "files", configMap: { name: configMapName(t.name) } }] : [])],
+                        },
+                    },
+                },
+            },
+            { ...o, dependsOn: [this.namespace, ...after, ...(files ? [files] : [])] },
+        );
+    }
+
     /** To the pods of the services it reaches, and to managed equivalents outside the cluster on their port. */
-    private egress(w: Workload) {
+    private egress(w: { readonly reaches: readonly string[] }) {
         const inCluster = w.reaches.filter((n) => !this.external.has(n));
         const rules: Record<string, unknown>[] = inCluster.length
             ? [{ to: inCluster.map((n) => ({ podSelector: { matchLabels: { "app.kubernetes.io/name": n, "app.kubernetes.io/instance": this.spec.stack } } })) }]

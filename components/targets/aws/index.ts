@@ -7,9 +7,8 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { PlatformSpec, TargetEnvironment, Workload } from "../../model";
+import { PlatformSpec, Task, TargetEnvironment, Workload } from "../../model";
 import { Deployed, Materializer, Provisioned, Service } from "../../service";
-import { connectionSecrets } from "../../connections";
 import { DockerTarget } from "../docker";
 import { KubernetesTarget } from "../kubernetes";
 import { createHost, SSH_USER } from "./ec2";
@@ -83,13 +82,20 @@ export class EksTarget implements Materializer {
         if (!managed) return undefined;
         // RDS and ElastiCache sit in the VPC's private subnets; S3 is reached over HTTPS.
         this.external.set(svc.name, { cidr: managed.port === 443 ? "0.0.0.0/0" : this.vpcCidr, port: managed.port });
-        // Its consumers read its credentials from a Secret in the namespace, as for any service.
-        const store = this.kubernetes.secretStore(svc.name, svc.type, connectionSecrets(managed.connection), svc);
-        return { connection: managed.connection, deployed: { ready: [...managed.ready, store], endpoint: managed.endpoint } };
+        return { connection: managed.connection, deployed: { ready: managed.ready, endpoint: managed.endpoint } };
     }
 
     public deploy(w: Workload, parent: pulumi.ComponentResource, after: readonly pulumi.Resource[]): Deployed {
         return this.kubernetes.deploy(w, parent, after);
+    }
+
+    public runTask(t: Task, parent: pulumi.ComponentResource, after: readonly pulumi.Resource[]): pulumi.Resource {
+        return this.kubernetes.runTask(t, parent, after);
+    }
+
+    /** A managed service's consumers read its credentials from a Secret in the namespace, as for any service. */
+    public publishSecrets(w: Workload, parent: pulumi.ComponentResource): pulumi.Resource {
+        return this.kubernetes.secretStore(w.name, w.type, w.ownSecrets, parent);
     }
 
     public environment(): TargetEnvironment {
@@ -128,6 +134,10 @@ export class Ec2Target implements Materializer {
 
     public deploy(w: Workload, parent: pulumi.ComponentResource, after: readonly pulumi.Resource[]): Deployed {
         return this.docker.deploy(w, parent, after);
+    }
+
+    public runTask(t: Task, parent: pulumi.ComponentResource, after: readonly pulumi.Resource[]): pulumi.Resource {
+        return this.docker.runTask(t, parent, after);
     }
 
     public environment(): TargetEnvironment {
