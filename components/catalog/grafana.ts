@@ -1,5 +1,19 @@
-import { grafanaDataSources } from "../generated/grafana";
-import { CatalogType } from "./types";
+import {
+    DASHBOARD_FILE, DASHBOARD_PROVIDER_FILE, DATASOURCES_FILE, DataSource, grafanaDashboard, grafanaDashboardProvider, grafanaDataSources,
+    TRACING_DATASOURCES_FILE,
+} from "../generated/grafana";
+import { FileSpec } from "../model";
+import { jaeger } from "./jaeger";
+import { CatalogType, ServiceContext } from "./types";
+
+/** Jaeger's query API (and UI), which Grafana's Jaeger data source reads traces from. */
+const JAEGER_QUERY_PORT = jaeger.ports.find((p) => p.name === "ui")!.port;
+
+/** A dashboard uid: at most 40 characters of [a-zA-Z0-9_-]. */
+const dashboardUid = (name: string) => `slipway-${name.toLowerCase().replace(/[^a-z0-9_-]+/g, "-")}`.slice(0, 40);
+
+/** The platform's name as a dashboard shows it: the bundled platform's, else the stack's. */
+const platformName = (ctx: ServiceContext) => ctx.platform.platform ?? `${ctx.platform.project}/${ctx.platform.stack}`;
 
 export const grafana: CatalogType = {
     type: "grafana",
@@ -20,9 +34,30 @@ export const grafana: CatalogType = {
     connection: (ctx) => ({ username: "admin", password: ctx.credentials.password }),
     metrics: () => ({ port: 3000, path: "/metrics" }),
     configure: (ctx, peers) => {
-        const sources = peers
+        const metrics: DataSource[] = peers
             .filter((p) => p.type === "prometheus")
-            .map((p) => ({ name: p.name, type: "prometheus" as const, url: `http://${p.name}:${p.port}` }));
+            .map((p) => ({ name: p.name, type: "prometheus", url: `http://${p.name}:${p.port}` }));
+        const traces: DataSource[] = peers
+            .filter((p) => p.type === "jaeger")
+            .map((p) => ({ name: p.name, type: "jaeger", url: `http://${p.name}:${JAEGER_QUERY_PORT}` }));
+        const files: FileSpec[] = [{ path: DATASOURCES_FILE, content: grafanaDataSources(metrics), secret: false }];
+        // Jaeger's sources in a file of their own, which never claims the default.
+        if (traces.length) files.push({ path: TRACING_DATASOURCES_FILE, content: grafanaDataSources(traces, { isDefault: false }), secret: false });
+        if (metrics.length) {
+            // The dashboard queries the default (first) Prometheus, which scrapes every service with metrics.
+            const cadvisor = peers.find((p) => p.type === "cadvisor" && p.metrics);
+            const dashboard = grafanaDashboard({
+                title: `Slipway — ${platformName(ctx)}`,
+                uid: dashboardUid(platformName(ctx)),
+                prometheus: metrics[0].name,
+                services: peers.filter((p) => p.metrics).map((p) => ({ name: p.name, type: p.type })),
+                cadvisor: cadvisor && { service: cadvisor.name, project: ctx.platform.project, stack: ctx.platform.stack },
+            });
+            files.push(
+                { path: DASHBOARD_PROVIDER_FILE, content: grafanaDashboardProvider(), secret: false },
+                { path: DASHBOARD_FILE, content: dashboard, secret: false },
+            );
+        }
         return {
             env: {
                 GF_SECURITY_ADMIN_USER: "admin",
@@ -32,8 +67,9 @@ export const grafana: CatalogType = {
                 GF_ANALYTICS_CHECK_FOR_UPDATES: "false",
             },
             secretEnv: { GF_SECURITY_ADMIN_PASSWORD: ctx.credentials.password! },
-            files: [{ path: "/etc/grafana/provisioning/datasources/slipway.yaml", content: grafanaDataSources(sources), secret: false }],
-            reaches: sources.map((s) => s.name),
+            files,
+            // Its data sources: network policy lets Grafana reach them, and only them.
+            reaches: [...metrics, ...traces].map((s) => s.name),
         };
     },
 };

@@ -23,7 +23,12 @@ export const prometheus: CatalogType = {
                     content: prometheusConfig(targets, alertmanagers.map((a) => `${a.name}:${a.port}`)),
                     secret: targets.some((t) => t.metrics.bearerToken !== undefined),
                 },
-                { path: `/etc/prometheus/${RULES_FILE}`, content: prometheusRules(), secret: false },
+                {
+                    // ServiceDown for every target, and each scraped type's own rules.
+                    path: `/etc/prometheus/${RULES_FILE}`,
+                    content: prometheusRules(targets, { project: ctx.platform.project, stack: ctx.platform.stack }),
+                    secret: false,
+                },
             ],
             args: [
                 "--config.file=/etc/prometheus/prometheus.yml",
