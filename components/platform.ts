@@ -1,6 +1,6 @@
 // The platform: every service of the stack, built in dependency order on one target.
 import * as pulumi from "@pulumi/pulumi";
-import { PlatformSpec } from "./model";
+import { Connection, PlatformSpec } from "./model";
 import { Deployed, Service } from "./service";
 import { materializerFor } from "./targets";
 
@@ -12,6 +12,17 @@ export interface ServiceCredentials {
     url?: string;
     /** Generated values of the service's `secrets:` list, by variable name. */
     secrets?: Record<string, string>;
+    /** Credentials generated for each consumer that has its own (a Vault token, an app's database login). */
+    consumers?: Record<string, ServiceCredentials>;
+}
+
+/** The credentials a connection carries, as the output shows them. */
+function credentialsOf(c: Connection): pulumi.Output<ServiceCredentials> {
+    return pulumi.all([c.username, c.password, c.token, c.url]).apply(([username, password, token, url]) => ({
+        ...(username !== undefined && (password !== undefined || token !== undefined) ? { username } : {}),
+        ...(password !== undefined ? { password, url } : {}),
+        ...(token !== undefined ? { token } : {}),
+    }));
 }
 
 export class Platform extends pulumi.ComponentResource {
@@ -55,12 +66,12 @@ export class Platform extends pulumi.ComponentResource {
         for (const [name, svc] of services) {
             const c = svc.connection;
             const secrets = svc.credentials.secrets;
+            const consumers = Object.fromEntries(svc.consumers().map((consumer) => [consumer, credentialsOf(svc.connectionFor(consumer).connection)]));
             if (c.password === undefined && c.token === undefined && Object.keys(secrets).length === 0) continue;
-            creds[name] = pulumi.all([c.username, c.password, c.token, c.url, pulumi.all(secrets)]).apply(([username, password, token, url, s]) => ({
-                ...(username !== undefined && (password !== undefined || token !== undefined) ? { username } : {}),
-                ...(password !== undefined ? { password, url } : {}),
-                ...(token !== undefined ? { token } : {}),
+            creds[name] = pulumi.all([credentialsOf(c), pulumi.all(secrets), pulumi.all(consumers)]).apply(([own, s, perConsumer]) => ({
+                ...own,
                 ...(Object.keys(s).length > 0 ? { secrets: s } : {}),
+                ...(Object.keys(perConsumer).length > 0 ? { consumers: perConsumer } : {}),
             }));
         }
         this.credentials = pulumi.secret(pulumi.all(creds));

@@ -125,6 +125,11 @@ export class Service extends pulumi.ComponentResource {
         return managed.deployed;
     }
 
+    /** Consumers that have credentials of their own. */
+    public consumers(): string[] {
+        return Object.keys(this.context.consumers);
+    }
+
     /** The connection one consumer gets, and where its credentials are kept. */
     public connectionFor(consumer: string): { connection: Connection; keys: SecretKeys } {
         const secret = this.context.consumers[consumer];

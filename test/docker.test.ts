@@ -132,12 +132,15 @@ describe("docker target: the dev stack", () => {
             }
         }
         const demo = envOf(byName(run, "demo"));
-        const pg = run.outputs.credentials.postgres;
+        // An app gets a database login and a Vault token of its own, never the services' admin ones.
+        const pg = run.outputs.credentials.postgres.consumers.demo;
+        assert.deepEqual([demo.POSTGRES_USERNAME, demo.POSTGRES_DATABASE], ["demo", "demo"]);
         assert.equal(demo.POSTGRES_PASSWORD, pg.password);
-        assert.equal(demo.POSTGRES_URL, `postgresql://slipway:${pg.password}@postgres:5432/app`);
-        assert.equal(demo.POSTGRES_DATABASE, "app");
+        assert.notEqual(demo.POSTGRES_PASSWORD, run.outputs.credentials.postgres.password);
+        assert.equal(demo.POSTGRES_URL, `postgresql://demo:${pg.password}@postgres:5432/demo`);
         assert.equal(demo.REDIS_URL, `redis://default:${run.outputs.credentials.redis.password}@redis:6379/0`);
-        assert.equal(demo.VAULT_TOKEN, run.outputs.credentials.vault.token);
+        assert.equal(demo.VAULT_TOKEN, run.outputs.credentials.vault.consumers.demo.token);
+        assert.notEqual(demo.VAULT_TOKEN, run.outputs.credentials.vault.token, "not the root token");
         assert.equal(demo.JWT_SECRET_KEY, run.outputs.credentials.demo.secrets.JWT_SECRET_KEY);
     });
 

@@ -1,8 +1,36 @@
+import * as pulumi from "@pulumi/pulumi";
 import { CatalogType, secretInterpolate } from "./types";
 
 /** Database and user every postgres service starts with; the password is generated. */
 export const POSTGRES_USER = "slipway";
 export const POSTGRES_DB = "app";
+
+/** An app's role and database are named after it: `l01-data` -> `l01_data`. */
+export const appDatabase = (app: string) => app.replace(/-/g, "_");
+
+/** `SLIPWAY_PASSWORD_<APP>`: the variable the bootstrap reads an app's password from. */
+export const appPasswordVar = (app: string) => `SLIPWAY_PASSWORD_${app.toUpperCase().replace(/-/g, "_")}`;
+
+/**
+ * Bootstrap: a role and a database of its own for each app that uses postgres, owned by it and
+ * closed to everyone else. psql reads the password from the environment (\getenv), so it is on
+ * no command line; every statement may run again.
+ */
+export const POSTGRES_BOOTSTRAP = `set -eu
+until pg_isready -q; do sleep 2; done
+for app in $SLIPWAY_APPS; do
+  db=$(echo "$app" | tr '-' '_')
+  export SLIPWAY_PASSWORD="$(eval "echo \\\${SLIPWAY_PASSWORD_$(echo "$app" | tr 'a-z-' 'A-Z_')}")"
+  psql -v ON_ERROR_STOP=1 -q -v db="$db" <<'SQL'
+\\getenv pw SLIPWAY_PASSWORD
+SELECT format('CREATE ROLE %I LOGIN', :'db') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'db') \\gexec
+SELECT format('ALTER ROLE %I WITH LOGIN PASSWORD %L', :'db', :'pw') \\gexec
+SELECT format('CREATE DATABASE %I OWNER %I', :'db', :'db') WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = :'db') \\gexec
+SELECT format('REVOKE ALL ON DATABASE %I FROM PUBLIC', :'db') \\gexec
+SQL
+done
+echo "slipway: postgres has a database and role for: $SLIPWAY_APPS"
+`;
 
 export const postgres: CatalogType = {
     type: "postgres",
@@ -26,6 +54,47 @@ export const postgres: CatalogType = {
         database: POSTGRES_DB,
         url: secretInterpolate`postgresql://${POSTGRES_USER}:${ctx.credentials.password}@${ctx.name}:${ctx.port}/${POSTGRES_DB}`,
     }),
+    // Each app that uses postgres gets a database and role of its own (exporters and admin
+    // tools keep the service's own login).
+    perConsumer: {
+        consumers: "apps",
+        connection: (base, app, password) => ({
+            ...base,
+            username: appDatabase(app),
+            password,
+            database: appDatabase(app),
+            url: pulumi.secret(
+                pulumi.all([base.url, password]).apply(([url, pw]) => {
+                    const u = new URL(url);
+                    u.username = appDatabase(app);
+                    u.password = pw;
+                    u.pathname = `/${appDatabase(app)}`;
+                    return u.toString();
+                }),
+            ),
+        }),
+    },
+    tasks: (ctx, _peers, connection) => {
+        const apps = Object.keys(ctx.consumers);
+        if (apps.length === 0) return [];
+        return [
+            {
+                name: "databases",
+                command: ["/bin/sh", "-c", POSTGRES_BOOTSTRAP],
+                env: {
+                    PGHOST: connection.host,
+                    PGPORT: String(connection.port),
+                    PGUSER: POSTGRES_USER,
+                    PGDATABASE: POSTGRES_DB,
+                    SLIPWAY_APPS: apps.join(" "),
+                },
+                secretEnv: {
+                    PGPASSWORD: ctx.credentials.password!,
+                    ...Object.fromEntries(apps.map((a) => [appPasswordVar(a), ctx.consumers[a]])),
+                },
+            },
+        ];
+    },
     configure: (ctx) => ({
         env: { POSTGRES_USER, POSTGRES_DB, PGDATA: "/var/lib/postgresql/data/pgdata" },
         secretEnv: { POSTGRES_PASSWORD: ctx.credentials.password! },

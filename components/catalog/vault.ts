@@ -85,6 +85,33 @@ echo "slipway: vault is initialised and unsealed"
 wait "$server"
 `;
 
+/**
+ * Bootstrap, run against the healthy server with the root token: KV v2 at secret/ and Transit,
+ * then for each consumer a policy (its own KV path and Transit key), the key, and a token with
+ * the generated id Slipway hands that consumer as VAULT_TOKEN. Every step may run again.
+ */
+export const VAULT_BOOTSTRAP = `set -eu
+until vault status >/dev/null 2>&1; do sleep 2; done
+vault secrets list | grep -q '^secret/' || vault secrets enable -path=secret -version=2 kv
+vault secrets list | grep -q '^transit/' || vault secrets enable transit
+for c in $SLIPWAY_CONSUMERS; do
+  eval "token=\\\${SLIPWAY_TOKEN_$(echo "$c" | tr 'a-z-' 'A-Z_')}"
+  vault policy write "$c" - <<POLICY
+path "secret/data/$c/*" { capabilities = ["create", "read", "update", "delete", "list"] }
+path "secret/metadata/$c/*" { capabilities = ["read", "list", "delete"] }
+path "transit/encrypt/$c" { capabilities = ["update"] }
+path "transit/decrypt/$c" { capabilities = ["update"] }
+POLICY
+  vault read "transit/keys/$c" >/dev/null 2>&1 || vault write -f "transit/keys/$c" >/dev/null
+  VAULT_TOKEN="$token" vault token lookup >/dev/null 2>&1 ||
+    vault token create -id="$token" -policy="$c" -orphan -period=768h -display-name="$c" >/dev/null
+done
+echo "slipway: vault has KV v2 and Transit, and a policy and token for: $SLIPWAY_CONSUMERS"
+`;
+
+/** `SLIPWAY_TOKEN_<CONSUMER>`: the variable the bootstrap reads a consumer's token from. */
+export const consumerTokenVar = (consumer: string) => `SLIPWAY_TOKEN_${consumer.toUpperCase().replace(/-/g, "_")}`;
+
 export const vault: CatalogType = {
     type: "vault",
     image: "hashicorp/vault:1.18.3",
@@ -102,6 +129,23 @@ export const vault: CatalogType = {
     resources: { cpu: 0.25, memoryMiB: 256, storageGiB: 1 },
     owns: { token: true },
     connection: (ctx) => ({ token: ctx.credentials.token }),
+    // Each consumer gets a token of its own, limited to its own KV path and Transit key.
+    perConsumer: { consumers: "all", connection: (base, _consumer, token) => ({ ...base, token }) },
+    tasks: (ctx, _peers, connection) => {
+        const consumers = Object.keys(ctx.consumers);
+        if (consumers.length === 0) return [];
+        return [
+            {
+                name: "bootstrap",
+                command: ["/bin/sh", "-c", VAULT_BOOTSTRAP],
+                env: { VAULT_ADDR: pulumi.interpolate`http://${connection.host}:${connection.port}`, SLIPWAY_CONSUMERS: consumers.join(" ") },
+                secretEnv: {
+                    VAULT_TOKEN: ctx.credentials.token!,
+                    ...Object.fromEntries(consumers.map((c) => [consumerTokenVar(c), ctx.consumers[c]])),
+                },
+            },
+        ];
+    },
     metrics: () => ({ port: 8200, path: "/v1/sys/metrics", params: { format: "prometheus" } }),
     configure: (ctx): Configured => {
         const env = { SKIP_SETCAP: "true", SKIP_CHOWN: "true", VAULT_ADDR: "http://127.0.0.1:8200" };
