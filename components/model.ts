@@ -98,6 +98,8 @@ export interface PlatformSpec {
     readonly aws?: AwsSettings;
     /** Settings of the Kubernetes targets (kind, kubernetes, eks); undefined elsewhere. */
     readonly kubernetes?: KubernetesSettings;
+    /** Files the user supplies to seed a service once it is up (a schema), by service. */
+    readonly seeds: Readonly<Record<string, { readonly path: string; readonly content: string }>>;
     /** Services in dependency order: every service comes after the services it uses. */
     readonly services: readonly ServiceSpec[];
     /** Host ports of every public service, by container port, on targets with host ports. */

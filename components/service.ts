@@ -179,7 +179,12 @@ export class Service extends pulumi.ComponentResource {
         Object.assign(env, spec.env);
         for (const [key, value] of Object.entries(this.credentials.secrets)) secretEnv[key] = own(key, value);
 
-        const tasks: Task[] = (entry.tasks?.(context, [...peers.values()], this.connection) ?? []).map((t) => ({
+        const seed = context.platform.seeds[this.name];
+        const taskSpecs = [
+            ...(entry.tasks?.(context, [...peers.values()], this.connection) ?? []),
+            ...(seed && entry.seed ? [entry.seed.task(context, seed.content, this.connection)] : []),
+        ];
+        const tasks: Task[] = taskSpecs.map((t) => ({
             name: `${this.name}-${t.name}`,
             service: this.name,
             image: t.image ?? spec.image ?? entry.image,

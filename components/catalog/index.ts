@@ -50,7 +50,7 @@ export function typeInfo(): Record<string, TypeInfo> {
     return Object.fromEntries(
         Object.values(CATALOG).map((t) => [
             t.type,
-            { ports: t.ports.map((p) => p.port), stateful: (t.volumes ?? []).length > 0, needs: t.needs ?? [] },
+            { ports: t.ports.map((p) => p.port), stateful: (t.volumes ?? []).length > 0, needs: t.needs ?? [], seed: t.seed?.extension },
         ]),
     );
 }

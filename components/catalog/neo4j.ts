@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import { CatalogType, secretInterpolate } from "./types";
 
 // Neo4j runs as its image's neo4j user (7474) from the first start. Started as root, the image's
@@ -24,6 +25,19 @@ export const neo4j: CatalogType = {
     resources: { cpu: 1, memoryMiB: 1024, storageGiB: 5 },
     owns: { password: true },
     connection: (ctx) => ({ username: "neo4j", password: ctx.credentials.password }),
+    // A schema (constraints, indexes, seed nodes) the user supplies in slipway:seeds; write it to
+    // run again safely (CREATE CONSTRAINT … IF NOT EXISTS). cypher-shell reads its address and
+    // credentials from NEO4J_ADDRESS / NEO4J_USERNAME / NEO4J_PASSWORD.
+    seed: {
+        extension: ".cypher",
+        task: (ctx, file, connection) => ({
+            name: "seed",
+            command: ["/bin/sh", "-c", 'until cypher-shell "RETURN 1" >/dev/null 2>&1; do sleep 2; done; cypher-shell -f /seed/seed.cypher'],
+            env: { NEO4J_ADDRESS: pulumi.interpolate`bolt://${connection.host}:${connection.port}`, NEO4J_USERNAME: "neo4j" },
+            secretEnv: { NEO4J_PASSWORD: ctx.credentials.password! },
+            files: [{ path: "/seed/seed.cypher", content: file, secret: false }],
+        }),
+    },
     configure: (ctx) => {
         const mem = ctx.resources.memoryMiB;
         return {

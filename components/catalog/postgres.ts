@@ -95,6 +95,16 @@ export const postgres: CatalogType = {
             },
         ];
     },
+    seed: {
+        extension: ".sql",
+        task: (ctx, file, connection) => ({
+            name: "seed",
+            command: ["/bin/sh", "-c", "until pg_isready -q; do sleep 2; done; psql -v ON_ERROR_STOP=1 -f /seed/seed.sql"],
+            env: { PGHOST: connection.host, PGPORT: String(connection.port), PGUSER: POSTGRES_USER, PGDATABASE: POSTGRES_DB },
+            secretEnv: { PGPASSWORD: ctx.credentials.password! },
+            files: [{ path: "/seed/seed.sql", content: file, secret: false }],
+        }),
+    },
     configure: (ctx) => ({
         env: { POSTGRES_USER, POSTGRES_DB, PGDATA: "/var/lib/postgresql/data/pgdata" },
         secretEnv: { POSTGRES_PASSWORD: ctx.credentials.password! },

@@ -124,6 +124,11 @@ export interface CatalogType {
     };
     /** Bootstrap jobs to run once the service is healthy. */
     tasks?(ctx: ServiceContext, peers: readonly Peer[], connection: Connection): TaskSpec[];
+    /** Runs a seed file the user supplies (`slipway:seeds`), once the service is up. */
+    readonly seed?: {
+        readonly extension: string;
+        task(ctx: ServiceContext, file: string, connection: Connection): TaskSpec;
+    };
 }
 
 /** The services of `type` this one uses, in `uses` order. */

@@ -45,6 +45,21 @@ export class ConfigError extends pulumi.RunError {
     }
 }
 
+/** The project directory, where relative paths in config (seed files) start. */
+export const PROJECT_DIR = path.join(__dirname, "..", "..");
+
+/** The seed files `slipway:seeds` names, read now so that validation stays pure. */
+function readSeedFiles(seeds: unknown): Record<string, string | undefined> {
+    const files: Record<string, string | undefined> = {};
+    if (typeof seeds !== "object" || seeds === null) return files;
+    for (const p of Object.values(seeds)) {
+        if (typeof p !== "string") continue;
+        const full = path.resolve(PROJECT_DIR, p);
+        files[p] = fs.existsSync(full) && fs.statSync(full).isFile() ? fs.readFileSync(full, "utf8") : undefined;
+    }
+    return files;
+}
+
 /** The validated platform, or a ConfigError that lists every problem. */
 export function loadPlatformSpec(config = readSlipwayConfig()): PlatformSpec {
     const result = validate({
@@ -53,6 +68,7 @@ export function loadPlatformSpec(config = readSlipwayConfig()): PlatformSpec {
         config,
         platforms: loadPlatforms(),
         types: typeInfo(),
+        files: readSeedFiles(config.seeds),
     });
     if (!result.ok) throw new ConfigError(result.problems);
     const problems = targetProblems(result.spec);

@@ -14,6 +14,8 @@ export interface TypeInfo {
     readonly stateful: boolean;
     /** Types of which it must use at least one (an exporter, what it watches). */
     readonly needs?: readonly string[];
+    /** The extension of the seed file the type runs once it is up (`.sql`, `.cypher`), if it takes one. */
+    readonly seed?: string;
 }
 
 export interface ValidationInput {
@@ -25,6 +27,8 @@ export interface ValidationInput {
     readonly platforms: Readonly<Record<string, unknown>>;
     /** Catalog types by name, `app` included. */
     readonly types: Readonly<Record<string, TypeInfo>>;
+    /** The contents of the files `slipway:seeds` names, by path; undefined where there is none. */
+    readonly files?: Readonly<Record<string, string | undefined>>;
 }
 
 export type ValidationResult = { ok: true; spec: PlatformSpec } | { ok: false; problems: string[] };
@@ -36,7 +40,7 @@ export const CONFIG_KEYS = [
     "target", "platform", "services", "size", "bindAddress", "devMode",
     "kubeContext", "namespace", "exposure", "ingressDomain", "ingressClass", "storageClass",
     "adminCidrs", "vpcCidr", "azCount", "kubernetesVersion", "instanceType", "nodeCount", "managedServices", "multiAz", "protectData",
-    "sshKeyName",
+    "sshKeyName", "seeds",
 ] as const;
 
 /** Keys that only mean something on the AWS targets. */
@@ -216,6 +220,7 @@ export function validate(input: ValidationInput): ValidationResult {
     }
 
     const hostPorts = assignHostPorts(services, input.types, problem);
+    const seeds = validateSeeds(cfg.seeds, byName, input, problem);
     const kubernetes = validateKubernetes(cfg, target, input.stack, problem);
     const aws = validateAws(cfg, target, (SIZES as readonly unknown[]).includes(size) ? (size as Size) : "small", problem);
 
@@ -232,6 +237,7 @@ export function validate(input: ValidationInput): ValidationResult {
             devMode: devMode as boolean,
             kubernetes,
             aws,
+            seeds,
             services: dependencyOrder(services, byName),
             hostPorts,
         },
@@ -277,6 +283,30 @@ function validateKubernetes(
     if (ingressDomain !== undefined && !DOMAIN.test(ingressDomain)) problem("ingressDomain", `${JSON.stringify(ingressDomain)} is not a DNS domain`);
     if (exposure === "ingress" && cfg.ingressDomain === undefined) problem("ingressDomain", "required when exposure is ingress");
     return { context, namespace, exposure, ingressDomain, ingressClass: text("ingressClass"), storageClass: text("storageClass") };
+}
+
+function validateSeeds(
+    raw: unknown,
+    byName: ReadonlyMap<string, ServiceSpec>,
+    input: ValidationInput,
+    problem: Report,
+): Record<string, { path: string; content: string }> {
+    const seeds: Record<string, { path: string; content: string }> = {};
+    if (raw === undefined) return seeds;
+    if (!isObject(raw)) {
+        problem("seeds", "must be a map of service name to the path of a seed file");
+        return seeds;
+    }
+    for (const [name, path] of Object.entries(raw)) {
+        const svc = byName.get(name);
+        const ext = svc ? input.types[svc.type]?.seed : undefined;
+        if (!svc) problem(`seeds.${name}`, `unknown service ${JSON.stringify(name)}`);
+        else if (!ext) problem(`seeds.${name}`, `type ${svc.type} takes no seed file; postgres takes .sql, neo4j .cypher`);
+        else if (typeof path !== "string" || !path.endsWith(ext)) problem(`seeds.${name}`, `${JSON.stringify(path)} is not the path of a ${ext} file`);
+        else if (input.files?.[path] === undefined) problem(`seeds.${name}`, `no file at ${path} (paths are relative to the project directory)`);
+        else seeds[name] = { path, content: input.files[path]! };
+    }
+    return seeds;
 }
 
 const CIDR = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}\/(3[0-2]|[12]?\d)$/;
