@@ -10,19 +10,12 @@ import { consumerTokenVar, VAULT_BOOTSTRAP } from "../components/catalog/vault";
 import { asProgramSays } from "./bad-configs";
 import { containers, envOf, isWrappedSecret, plain, plainTextLeaks, Recorded, Run, runExpectingError, runProgram, stackConfig } from "./harness";
 import { restrictedViolations } from "./restricted";
+import { tool } from "./tools";
 
 const CONTAINER = "docker:index/container:Container";
 const JOB = "kubernetes:batch/v1:Job";
 const role = (c: Recorded) => (c.inputs.labels ?? []).find((l: any) => l.label === "dev.slipway.role")?.value;
 
-/** A PostgreSQL binary: on PATH, or in Debian's versioned directory. */
-function pgBinary(name: string): string {
-    const which = spawnSync("sh", ["-c", `command -v ${name}`], { encoding: "utf8" });
-    if (which.status === 0) return which.stdout.trim();
-    const dirs = fs.existsSync("/usr/lib/postgresql") ? fs.readdirSync("/usr/lib/postgresql").sort().reverse() : [];
-    for (const v of dirs) if (fs.existsSync(`/usr/lib/postgresql/${v}/bin/${name}`)) return `/usr/lib/postgresql/${v}/bin/${name}`;
-    throw new Error(`${name} is not installed: run scripts/test.sh, which installs PostgreSQL (Debian/Ubuntu: apt-get install postgresql)`);
-}
 
 describe("postgres bootstrap, against a real PostgreSQL server", function () {
     this.timeout(60000);
@@ -36,13 +29,13 @@ describe("postgres bootstrap, against a real PostgreSQL server", function () {
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-pg-"));
         fs.writeFileSync(path.join(dir, "pw"), admin);
         if (root) spawnSync("chown", ["-R", "postgres", dir]);
-        const init = asServer(pgBinary("initdb"), ["-D", path.join(dir, "data"), "-U", "slipway", "--auth=scram-sha-256", `--pwfile=${path.join(dir, "pw")}`]);
+        const init = asServer(tool("initdb"), ["-D", path.join(dir, "data"), "-U", "slipway", "--auth=scram-sha-256", `--pwfile=${path.join(dir, "pw")}`]);
         assert.equal(init.status, 0, init.stderr);
-        const start = asServer(pgBinary("pg_ctl"), ["-D", path.join(dir, "data"), "-w", "-l", path.join(dir, "log"), "-o", `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`, "start"]);
+        const start = asServer(tool("pg_ctl"), ["-D", path.join(dir, "data"), "-w", "-l", path.join(dir, "log"), "-o", `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`, "start"]);
         assert.equal(start.status, 0, start.stderr);
     });
     after(() => {
-        asServer(pgBinary("pg_ctl"), ["-D", path.join(dir, "data"), "-m", "fast", "stop"]);
+        asServer(tool("pg_ctl"), ["-D", path.join(dir, "data"), "-m", "fast", "stop"]);
         fs.rmSync(dir, { recursive: true, force: true });
     });
 
@@ -53,7 +46,7 @@ describe("postgres bootstrap, against a real PostgreSQL server", function () {
             env: { ...env, PGUSER: "slipway", PGDATABASE: "postgres", PGPASSWORD: admin, SLIPWAY_APPS: "l01-data api", [appPasswordVar("l01-data")]: "pw-l01", [appPasswordVar("api")]: "pw-api" },
         });
     const psql = (user: string, password: string, db: string, sql: string) =>
-        spawnSync(pgBinary("psql"), ["-tAc", sql], { encoding: "utf8", env: { ...env, PGUSER: user, PGPASSWORD: password, PGDATABASE: db } });
+        spawnSync(tool("psql"), ["-tAc", sql], { encoding: "utf8", env: { ...env, PGUSER: user, PGPASSWORD: password, PGDATABASE: db } });
 
     it("gives each app a role and a database of its own, and can run again", () => {
         for (let i = 0; i < 2; i++) {

@@ -8,19 +8,9 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { RULES_FILE } from "../components/generated/prometheus";
 import { containers, envOf, plain, Run, runProgram, stackConfig } from "./harness";
+import { check, tool } from "./tools";
 
-function tool(name: string, candidates: string[]): string {
-    for (const c of candidates) if (fs.existsSync(c)) return c;
-    const which = spawnSync("sh", ["-c", `command -v ${name}`], { encoding: "utf8" });
-    if (which.status === 0) return which.stdout.trim();
-    throw new Error(`${name} is not installed: run scripts/test.sh, which installs it (Debian/Ubuntu: apt-get install prometheus nginx-light)`);
-}
 
-function run(cmd: string, args: string[]): string {
-    const r = spawnSync(cmd, args, { encoding: "utf8" });
-    assert.equal(r.status, 0, `${cmd} ${args.join(" ")} failed:\n${r.stdout}\n${r.stderr}`);
-    return `${r.stdout}${r.stderr}`;
-}
 
 const uploads = (run: Run, name: string): { file: string; content: string }[] =>
     plain(containers(run).find((c) => c.name === name)!.inputs.uploads);
@@ -40,15 +30,13 @@ describe("generated configuration passes the real tools", () => {
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
     it("prometheus.yml and its rules pass promtool check config", () => {
-        const promtool = tool("promtool", ["/usr/bin/promtool"]);
         for (const u of uploads(dev, "prometheus")) fs.writeFileSync(path.join(dir, path.basename(u.file)), u.content);
-        const out = run(promtool, ["check", "config", path.join(dir, "prometheus.yml")]);
+        const out = check("promtool", ["check", "config", path.join(dir, "prometheus.yml")]);
         assert.match(out, /SUCCESS/);
-        assert.match(run(promtool, ["check", "rules", path.join(dir, RULES_FILE)]), /SUCCESS: 13 rules found/);
+        assert.match(check("promtool", ["check", "rules", path.join(dir, RULES_FILE)]), /SUCCESS: 13 rules found/);
     });
 
     it("the ServiceDown rule fires for a target that stays down", () => {
-        const promtool = tool("promtool", ["/usr/bin/promtool"]);
         fs.writeFileSync(path.join(dir, RULES_FILE), uploads(dev, "prometheus").find((u) => u.file.endsWith(RULES_FILE))!.content);
         const test = {
             rule_files: [RULES_FILE],
@@ -79,11 +67,10 @@ describe("generated configuration passes the real tools", () => {
             ],
         };
         fs.writeFileSync(path.join(dir, "rules.test.yml"), YAML.stringify(test));
-        assert.match(run(promtool, ["test", "rules", path.join(dir, "rules.test.yml")]), /SUCCESS/);
+        assert.match(check("promtool", ["test", "rules", path.join(dir, "rules.test.yml")]), /SUCCESS/);
     });
 
     it("the nginx template, rendered as the image's entrypoint renders it, passes nginx -t", () => {
-        const nginx = tool("nginx", ["/usr/sbin/nginx"]);
         const gateway = containers(dev).find((c) => c.name === "gateway")!;
         const template = uploads(dev, "gateway")[0].content;
         // 15-local-resolvers.envsh exports the resolv.conf nameserver; Docker's is 127.0.0.11.
@@ -107,14 +94,13 @@ http {
 }
 `,
         );
-        const out = run(nginx, ["-t", "-e", "stderr", "-p", `${dir}/`, "-c", path.join(dir, "nginx.conf")]);
+        const out = check("nginx", ["-t", "-e", "stderr", "-p", `${dir}/`, "-c", path.join(dir, "nginx.conf")]);
         assert.match(out, /test is successful/);
     });
 
     it("nginx -t rejects a broken configuration (the check is real)", () => {
-        const nginx = tool("nginx", ["/usr/sbin/nginx"]);
         fs.writeFileSync(path.join(dir, "broken.conf"), `pid ${dir}/b.pid; error_log stderr; events {} http { server { listen 8080; location / { proxy_pass; } } }\n`);
-        const r = spawnSync(nginx, ["-t", "-e", "stderr", "-p", `${dir}/`, "-c", path.join(dir, "broken.conf")], { encoding: "utf8" });
+        const r = spawnSync(tool("nginx"), ["-t", "-e", "stderr", "-p", `${dir}/`, "-c", path.join(dir, "broken.conf")], { encoding: "utf8" });
         assert.notEqual(r.status, 0);
     });
 

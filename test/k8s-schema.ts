@@ -1,6 +1,25 @@
-// Kubernetes API schema validation of generated objects, by the kubernetes-models package.
+// Kubernetes objects the program registered: finding them, and validating them against the API
+// schema with the kubernetes-models package.
 /* eslint-disable @typescript-eslint/no-var-requires */
-import { plain, Recorded } from "./harness";
+import { plain, Recorded, Run } from "./harness";
+
+export const K = {
+    namespace: "kubernetes:core/v1:Namespace",
+    service: "kubernetes:core/v1:Service",
+    secret: "kubernetes:core/v1:Secret",
+    configMap: "kubernetes:core/v1:ConfigMap",
+    deployment: "kubernetes:apps/v1:Deployment",
+    statefulSet: "kubernetes:apps/v1:StatefulSet",
+    job: "kubernetes:batch/v1:Job",
+    networkPolicy: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+    ingress: "kubernetes:networking.k8s.io/v1:Ingress",
+    pdb: "kubernetes:policy/v1:PodDisruptionBudget",
+};
+
+/** Every object of a type, as plain inputs. */
+export const objects = (run: Run, type: string) => run.resources.filter((r) => r.type === type).map((r) => plain(r.inputs));
+export const workloads = (run: Run) => [...objects(run, K.deployment), ...objects(run, K.statefulSet)];
+export const mainContainer = (w: any) => w.spec.template.spec.containers[0];
 
 const MODELS: Record<string, any> = {
     "kubernetes:core/v1:Namespace": require("kubernetes-models/v1").Namespace,

@@ -8,26 +8,11 @@ import { CATALOG } from "../components/catalog";
 import { envPrefix } from "../components/config/validate";
 import { KIND_NODE_PORTS, reachLabel } from "../components/targets/kubernetes";
 import { app, asProgramSays, BAD } from "./bad-configs";
-import { isWrappedSecret, plain, plainTextLeaks, Recorded, ROOT, Run, runExpectingError, runProgram, stackConfig } from "./harness";
-import { modelFor, validateAgainstSchema } from "./k8s-schema";
+import { isWrappedSecret, plain, plainTextLeaks, ROOT, Run, runExpectingError, runProgram, stackConfig } from "./harness";
+import { K, mainContainer, modelFor, objects, validateAgainstSchema, workloads } from "./k8s-schema";
 import { RESTRICTED_CONTROLS, restrictedViolations } from "./restricted";
 
-const K = {
-    namespace: "kubernetes:core/v1:Namespace",
-    service: "kubernetes:core/v1:Service",
-    secret: "kubernetes:core/v1:Secret",
-    configMap: "kubernetes:core/v1:ConfigMap",
-    deployment: "kubernetes:apps/v1:Deployment",
-    statefulSet: "kubernetes:apps/v1:StatefulSet",
-    networkPolicy: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
-    ingress: "kubernetes:networking.k8s.io/v1:Ingress",
-    pdb: "kubernetes:policy/v1:PodDisruptionBudget",
-};
-
-const objects = (run: Run, type: string) => run.resources.filter((r) => r.type === type).map((r) => plain(r.inputs));
-const workloads = (run: Run) => [...objects(run, K.deployment), ...objects(run, K.statefulSet)];
 const workload = (run: Run, name: string) => workloads(run).find((w) => w.metadata.name === name)!;
-const mainContainer = (w: any) => w.spec.template.spec.containers[0];
 
 /** The demo platform's own `uses` edges. */
 const demo = YAML.parse(fs.readFileSync(path.join(ROOT, "platforms/demo.yaml"), "utf8")).services as Record<string, any>;

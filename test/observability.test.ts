@@ -10,6 +10,7 @@ import * as YAML from "yaml";
 import { DASHBOARD_PROVIDER_FILE, DATASOURCES_FILE, TRACING_DATASOURCES_FILE } from "../components/generated/grafana";
 import { CADVISOR_LABELS, ruleGroupName, RULE_TYPES, RULES_FILE } from "../components/generated/prometheus";
 import { containers, plain, ROOT, Run, runProgram } from "./harness";
+import { check } from "./tools";
 
 const PLATFORMS = fs
     .readdirSync(path.join(ROOT, "platforms"))
@@ -20,13 +21,7 @@ const PLATFORMS = fs
 const definition = (name: string): Record<string, any> =>
     YAML.parse(fs.readFileSync(path.join(ROOT, "platforms", `${name}.yaml`), "utf8")).services;
 
-function promtool(args: string[]): string {
-    const bin = ["/usr/bin/promtool"].find((c) => fs.existsSync(c)) ?? "promtool";
-    const r = spawnSync(bin, args, { encoding: "utf8" });
-    assert.ok(!r.error, `promtool is not installed: run scripts/test.sh (Debian/Ubuntu: apt-get install prometheus)`);
-    assert.equal(r.status, 0, `promtool ${args.join(" ")} failed:\n${r.stdout}\n${r.stderr}`);
-    return `${r.stdout}${r.stderr}`;
-}
+const promtool = (args: string[]) => check("promtool", args);
 
 type Upload = { file: string; content: string };
 const uploads = (run: Run, service: string): Upload[] => plain(containers(run).find((c) => c.name === service)!.inputs.uploads);

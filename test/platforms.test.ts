@@ -3,7 +3,6 @@
 // contract, no generated value in plain text, every endpoint exported; the generated Prometheus
 // and Grafana configuration checked, and every Kubernetes object validated against the API schema.
 import { strict as assert } from "assert";
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -11,7 +10,8 @@ import * as YAML from "yaml";
 import { CATALOG } from "../components/catalog";
 import { envPrefix, mergeServices } from "../components/config/validate";
 import { RULES_FILE } from "../components/generated/prometheus";
-import { validateAgainstSchema } from "./k8s-schema";
+import { K, mainContainer, objects, validateAgainstSchema, workloads } from "./k8s-schema";
+import { check } from "./tools";
 import { containers, envOf, plain, plainTextLeaks, Recorded, ROOT, Run, runExpectingError, runProgram } from "./harness";
 
 const PLATFORMS = ["connectors", "agent-layers", "observability", "service-mesh", "governance"] as const;
@@ -103,34 +103,8 @@ const MANAGED_RESOURCE: Record<string, string> = {
 const labels = (c: Recorded): Record<string, string> => Object.fromEntries((c.inputs.labels ?? []).map((l: any) => [l.label, l.value]));
 const serviceContainers = (run: Run) => containers(run).filter((c) => labels(c)["dev.slipway.role"] === "service");
 
-// Kubernetes
-const K = {
-    namespace: "kubernetes:core/v1:Namespace",
-    service: "kubernetes:core/v1:Service",
-    secret: "kubernetes:core/v1:Secret",
-    configMap: "kubernetes:core/v1:ConfigMap",
-    deployment: "kubernetes:apps/v1:Deployment",
-    statefulSet: "kubernetes:apps/v1:StatefulSet",
-    networkPolicy: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
-    ingress: "kubernetes:networking.k8s.io/v1:Ingress",
-    pdb: "kubernetes:policy/v1:PodDisruptionBudget",
-};
-const objects = (run: Run, type: string) => run.resources.filter((r) => r.type === type).map((r) => plain(r.inputs));
-const workloads = (run: Run) => [...objects(run, K.deployment), ...objects(run, K.statefulSet)];
-const mainContainer = (w: any) => w.spec.template.spec.containers[0];
 
-function tool(name: string, candidates: string[]): string {
-    for (const c of candidates) if (fs.existsSync(c)) return c;
-    const which = spawnSync("sh", ["-c", `command -v ${name}`], { encoding: "utf8" });
-    if (which.status === 0) return which.stdout.trim();
-    throw new Error(`${name} is not installed: run scripts/test.sh, which installs it (Debian/Ubuntu: apt-get install prometheus)`);
-}
 
-function check(cmd: string, args: string[]): string {
-    const r = spawnSync(cmd, args, { encoding: "utf8" });
-    assert.equal(r.status, 0, `${cmd} ${args.join(" ")} failed:\n${r.stdout}\n${r.stderr}`);
-    return `${r.stdout}${r.stderr}`;
-}
 
 describe("bundled platforms", () => {
     for (const name of PLATFORMS) {
@@ -284,10 +258,9 @@ describe("bundled platforms", () => {
 
                 if (prometheus) {
                     it("prometheus.yml and its rules pass promtool, with a job for every service that has metrics", () => {
-                        const promtool = tool("promtool", ["/usr/bin/promtool"]);
                         for (const u of uploads(prometheus)) fs.writeFileSync(path.join(dir, path.basename(u.file)), u.content);
-                        assert.match(check(promtool, ["check", "config", path.join(dir, "prometheus.yml")]), /SUCCESS/);
-                        assert.match(check(promtool, ["check", "rules", path.join(dir, RULES_FILE)]), /SUCCESS/);
+                        assert.match(check("promtool", ["check", "config", path.join(dir, "prometheus.yml")]), /SUCCESS/);
+                        assert.match(check("promtool", ["check", "rules", path.join(dir, RULES_FILE)]), /SUCCESS/);
                         const jobs = YAML.parse(fs.readFileSync(path.join(dir, "prometheus.yml"), "utf8")).scrape_configs.map((j: any) => j.job_name);
                         const expected = Object.entries(def.services).filter(([, s]) => s.type !== "app" && CATALOG[s.type].metrics).map(([n]) => n);
                         assert.deepEqual([...jobs].sort(), expected.sort());
