@@ -329,3 +329,14 @@ describe("aws target: loaded only where used", () => {
         assert.ok(sdks("prod").includes("@pulumi/aws"));
     });
 });
+
+describe("aws target: exporters of managed services", () => {
+    it("points redis-exporter at ElastiCache over TLS (rediss://)", async () => {
+        const run = await runProgram(
+            { target: "eks", adminCidrs: ADMIN, services: { cache: { type: "redis" }, metrics: { type: "redis-exporter", uses: ["cache"] } } },
+            { stack: "qa" },
+        );
+        const env = inputs(of(run, "kubernetes:apps/v1:Deployment").find((d) => d.name === "metrics")!).spec.template.spec.containers[0].env;
+        assert.match(env.find((e: any) => e.name === "REDIS_ADDR").value, /^rediss:\/\/master\.slipway-qa-cache\..*:6379$/);
+    });
+});

@@ -19,7 +19,9 @@ export const redisExporter: CatalogType = {
     metrics: () => ({ port: 9121, path: "/metrics" }),
     configure: (ctx, peers): Configured => {
         const c = usedPeer(ctx, peers, "redis").connection;
-        const env: Record<string, pulumi.Input<string>> = { REDIS_ADDR: pulumi.interpolate`redis://${c.host}:${c.port}` };
+        // The scheme of the used redis' URL: rediss:// (TLS) for a managed equivalent that requires it.
+        const scheme = c.url.apply((u) => u.slice(0, u.indexOf("://")));
+        const env: Record<string, pulumi.Input<string>> = { REDIS_ADDR: pulumi.interpolate`${scheme}://${c.host}:${c.port}` };
         const secretEnv: Record<string, pulumi.Output<string>> = {};
         if (c.username !== undefined) env.REDIS_USER = c.username;
         if (c.password !== undefined) secretEnv.REDIS_PASSWORD = c.password;
