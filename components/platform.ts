@@ -61,7 +61,7 @@ export class Platform extends pulumi.ComponentResource {
         }
         this.services = services;
 
-        this.endpoints = pulumi.all(Object.fromEntries([...deployed].map(([name, d]) => [name, d.endpoint])));
+        this.endpoints = pulumi.all(Object.fromEntries(spec.services.map((s) => [s.name, deployed.get(s.name)!.endpoint])));
         const creds: Record<string, pulumi.Output<ServiceCredentials>> = {};
         for (const [name, svc] of services) {
             const c = svc.connection;
