@@ -24,5 +24,10 @@ if [ -z "${PULUMI_CONFIG_PASSPHRASE:-}" ] && [ -z "${PULUMI_CONFIG_PASSPHRASE_FI
     export PULUMI_CONFIG_PASSPHRASE_FILE="$state/passphrase"
 fi
 
+# Before a deploy, say what the machine lacks (SLIPWAY_SKIP_PREFLIGHT=1 skips it).
+if [ "${1:-}" = up ] && [ "${SLIPWAY_SKIP_PREFLIGHT:-0}" != 1 ]; then
+    ${SLIPWAY_PREFLIGHT:-node -r ts-node/register/transpile-only scripts/preflight.ts} "$stack"
+fi
+
 "$pulumi" stack select --create "$stack" >/dev/null
 exec "$pulumi" "$@" --stack "$stack"

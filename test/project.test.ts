@@ -90,13 +90,15 @@ describe("scripts/pulumi.sh: Pulumi with a local backend and no account", () => 
             '#!/bin/sh\necho "$* | $PULUMI_BACKEND_URL | $PULUMI_CONFIG_PASSPHRASE_FILE" >> "$(dirname "$0")/calls"\n',
             { mode: 0o755 },
         );
+        // A preflight stand-in: records the stack it checks, and fails when told to.
+        fs.writeFileSync(path.join(dir, "stub-preflight"), '#!/bin/sh\necho "preflight $1" >> "$(dirname "$0")/calls"\n[ -z "$FAIL" ]\n', { mode: 0o755 });
     });
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
     const wrapper = (args: string[], env: Record<string, string> = {}) => {
         const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("PULUMI_")));
         return spawnSync("bash", [path.join(dir, "scripts/pulumi.sh"), ...args], {
-            env: { ...clean, PULUMI: path.join(dir, "stub-pulumi"), ...env },
+            env: { ...clean, PULUMI: path.join(dir, "stub-pulumi"), SLIPWAY_PREFLIGHT: path.join(dir, "stub-preflight"), ...env },
             encoding: "utf8",
         });
     };
@@ -110,9 +112,17 @@ describe("scripts/pulumi.sh: Pulumi with a local backend and no account", () => 
         const calls = fs.readFileSync(path.join(dir, "calls"), "utf8").trim().split("\n");
         const state = `file://${dir}/.pulumi`;
         assert.deepEqual(calls, [
+            "preflight dev",
             `stack select --create dev | ${state} | ${passphrase}`,
             `up --stack dev | ${state} | ${passphrase}`,
         ]);
+    });
+
+    it("stops before up when the preflight finds the machine lacking", () => {
+        fs.rmSync(path.join(dir, "calls"));
+        const r = wrapper(["up"], { FAIL: "1" });
+        assert.notEqual(r.status, 0);
+        assert.deepEqual(fs.readFileSync(path.join(dir, "calls"), "utf8").trim().split("\n"), ["preflight dev"]);
     });
 
     it("keeps the passphrase across runs and honours SLIPWAY_STACK", () => {

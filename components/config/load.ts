@@ -49,7 +49,7 @@ export class ConfigError extends pulumi.RunError {
 export const PROJECT_DIR = path.join(__dirname, "..", "..");
 
 /** The seed files `slipway:seeds` names, read now so that validation stays pure. */
-function readSeedFiles(seeds: unknown): Record<string, string | undefined> {
+export function readSeedFiles(seeds: unknown): Record<string, string | undefined> {
     const files: Record<string, string | undefined> = {};
     if (typeof seeds !== "object" || seeds === null) return files;
     for (const p of Object.values(seeds)) {
