@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { envPrefix } from "../config/validate";
 import { CatalogType, Configured } from "./types";
 
 // Vault runs as the image's vault user (uid 100) with no capabilities at all:
@@ -110,7 +111,7 @@ echo "slipway: vault has KV v2 and Transit, and a policy and token for: $SLIPWAY
 `;
 
 /** `SLIPWAY_TOKEN_<CONSUMER>`: the variable the bootstrap reads a consumer's token from. */
-export const consumerTokenVar = (consumer: string) => `SLIPWAY_TOKEN_${consumer.toUpperCase().replace(/-/g, "_")}`;
+export const consumerTokenVar = (consumer: string) => `SLIPWAY_TOKEN_${envPrefix(consumer)}`;
 
 export const vault: CatalogType = {
     type: "vault",
