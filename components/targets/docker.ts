@@ -78,7 +78,7 @@ export class DockerTarget implements Materializer {
         this.prefix = `${spec.project}-${spec.stack}`;
         this.network = new docker.Network(
             "network",
-            { name: this.prefix, driver: "bridge", labels: this.labelList() },
+            { name: this.prefix, driver: "bridge", labels: this.labels() },
             { parent, provider: options.provider, dependsOn: [...(options.after ?? [])] },
         );
     }
@@ -89,7 +89,7 @@ export class DockerTarget implements Materializer {
 
         const volumes = w.volumes.map((v) => ({
             spec: v,
-            volume: new docker.Volume(`${w.name}-${v.name}`, { name: `${this.prefix}-${w.name}-${v.name}`, labels: this.labelList(w) }, opts),
+            volume: new docker.Volume(`${w.name}-${v.name}`, { name: `${this.prefix}-${w.name}-${v.name}`, labels: this.labels(w) }, opts),
         }));
         const mounts = volumes.map(({ spec, volume }) => ({ type: "volume", source: volume.name, target: spec.path }));
 
@@ -112,7 +112,7 @@ export class DockerTarget implements Materializer {
                     attach: true,
                     mustRun: false,
                     restart: "no",
-                    labels: this.labelList(w, "volume-init"),
+                    labels: this.labels(w, "volume-init"),
                 },
                 opts,
             );
@@ -154,7 +154,7 @@ export class DockerTarget implements Materializer {
                     memory: w.resources.memoryMiB,
                     cpus: String(w.resources.cpu),
                     restart: "unless-stopped",
-                    labels: this.labelList(w, "service"),
+                    labels: this.labels(w, "service"),
                 },
                 { ...opts, dependsOn: [this.network, ...after, ...(volumeInit ? [volumeInit] : [])] },
             );
@@ -188,7 +188,7 @@ export class DockerTarget implements Materializer {
                 logs: true,
                 mustRun: false,
                 restart: "no",
-                labels: Object.entries({ ...this.labels(), "dev.slipway.service": t.service, "dev.slipway.role": "task" }).map(([label, value]) => ({ label, value })),
+                labels: this.labels({ name: t.service }, "task"),
             },
             opts,
         );
@@ -216,15 +216,12 @@ export class DockerTarget implements Materializer {
     }
 
 
-    private labels(w?: Workload): Record<string, string> {
-        return {
-            "dev.slipway.project": this.spec.project,
-            "dev.slipway.stack": this.spec.stack,
-            ...(w ? { "dev.slipway.service": w.name, "dev.slipway.type": w.type } : {}),
-        };
-    }
-
-    private labelList(w?: Workload, role?: string) {
-        return Object.entries({ ...this.labels(w), ...(role ? { "dev.slipway.role": role } : {}) }).map(([label, value]) => ({ label, value }));
+    /** Docker labels: the stack's, and the service's (name, type) and the container's role where given. */
+    private labels(service?: { name: string; type?: string }, role?: string) {
+        const labels: Record<string, string> = { "dev.slipway.project": this.spec.project, "dev.slipway.stack": this.spec.stack };
+        if (service) labels["dev.slipway.service"] = service.name;
+        if (service?.type) labels["dev.slipway.type"] = service.type;
+        if (role) labels["dev.slipway.role"] = role;
+        return Object.entries(labels).map(([label, value]) => ({ label, value }));
     }
 }

@@ -176,13 +176,7 @@ export class KubernetesTarget implements Materializer {
      * point. Made by deploy, or directly for a service that runs outside the cluster.
      */
     public secretStore(service: string, type: string, data: Record<string, pulumi.Input<string>>, parent: pulumi.Resource): k8s.core.v1.Secret {
-        const labels = {
-            "app.kubernetes.io/name": service,
-            "app.kubernetes.io/instance": this.spec.stack,
-            "app.kubernetes.io/part-of": "slipway",
-            "app.kubernetes.io/managed-by": "pulumi",
-            "slipway.dev/type": type,
-        };
+        const labels = this.labels(service, { "app.kubernetes.io/managed-by": "pulumi", "slipway.dev/type": type });
         return new k8s.core.v1.Secret(
             `${service}-credentials`,
             { metadata: { name: secretName(service), namespace: this.settings.namespace, labels }, type: "Opaque", stringData: pulumi.secret(pulumi.all(data)) },
@@ -197,8 +191,8 @@ export class KubernetesTarget implements Materializer {
     public deploy(w: Workload, parent: pulumi.ComponentResource, after: readonly pulumi.Resource[]): Deployed {
         const ns = this.settings.namespace;
         const o: pulumi.CustomResourceOptions = { parent, provider: this.provider, dependsOn: [this.namespace] };
-        const selector = { "app.kubernetes.io/name": w.name, "app.kubernetes.io/instance": this.spec.stack };
-        const labels = { ...selector, "app.kubernetes.io/part-of": "slipway", "app.kubernetes.io/managed-by": "pulumi", "slipway.dev/type": w.type };
+        const selector = this.selector(w.name);
+        const labels = this.labels(w.name, { "app.kubernetes.io/managed-by": "pulumi", "slipway.dev/type": w.type });
 
         // Credentials this service owns, and its secret files.
         const secretFiles = w.files.filter((f) => f.secret);
@@ -392,12 +386,7 @@ export class KubernetesTarget implements Materializer {
     public runTask(t: Task, parent: pulumi.ComponentResource, after: readonly pulumi.Resource[]): pulumi.Resource {
         const ns = this.settings.namespace;
         const o: pulumi.CustomResourceOptions = { parent, provider: this.provider, dependsOn: [this.namespace, ...after] };
-        const labels = {
-            "app.kubernetes.io/name": t.name,
-            "app.kubernetes.io/instance": this.spec.stack,
-            "app.kubernetes.io/part-of": "slipway",
-            "app.kubernetes.io/component": "bootstrap",
-        };
+        const labels = this.labels(t.name, { "app.kubernetes.io/component": "bootstrap" });
         if (t.files.some((f) => f.secret)) throw new Error(`${t.name}: a bootstrap job's files are not secret; pass credentials as secretEnv`);
         const files = t.files.length
             ? new k8s.core.v1.ConfigMap(`${t.name}-files`, { metadata: { name: configMapName(t.name), namespace: ns, labels }, data: Object.fromEntries(t.files.map((f) => [fileKey(f.path), f.content])) }, o)
@@ -446,12 +435,20 @@ export class KubernetesTarget implements Materializer {
         );
     }
 
+    /** What selects the pods of one service (or job) of this stack. */
+    private selector(name: string): Record<string, string> {
+        return { "app.kubernetes.io/name": name, "app.kubernetes.io/instance": this.spec.stack };
+    }
+
+    /** The labels of the objects of one service (or job): its selector, Slipway's, and `extra`. */
+    private labels(name: string, extra: Record<string, string>): Record<string, string> {
+        return { ...this.selector(name), "app.kubernetes.io/part-of": "slipway", ...extra };
+    }
+
     /** To the pods of the services it reaches, and to managed equivalents outside the cluster on their port. */
     private egress(w: { readonly reaches: readonly string[] }) {
         const inCluster = w.reaches.filter((n) => !this.external.has(n));
-        const rules: Record<string, unknown>[] = inCluster.length
-            ? [{ to: inCluster.map((n) => ({ podSelector: { matchLabels: { "app.kubernetes.io/name": n, "app.kubernetes.io/instance": this.spec.stack } } })) }]
-            : [];
+        const rules: Record<string, unknown>[] = inCluster.length ? [{ to: inCluster.map((n) => ({ podSelector: { matchLabels: this.selector(n) } })) }] : [];
         for (const n of w.reaches.filter((x) => this.external.has(x))) {
             const { cidr, port } = this.external.get(n)!;
             rules.push({ to: [{ ipBlock: { cidr } }], ports: [{ protocol: "TCP", port }] });
