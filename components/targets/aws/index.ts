@@ -32,6 +32,11 @@ function vaultKey(spec: PlatformSpec, name: string, opts: pulumi.ComponentResour
     );
 }
 
+/** What the AWS targets offer services: Vault's seal, with its key, where the platform has one. */
+function sealEnvironment(key: aws.kms.Key | undefined, region: pulumi.Output<string>): TargetEnvironment {
+    return key ? { vaultSeal: { awskms: { region, keyId: key.keyId } } } : {};
+}
+
 export class EksTarget implements Materializer {
     private readonly kubernetes: KubernetesTarget;
     private readonly managed?: ManagedServices;
@@ -99,7 +104,7 @@ export class EksTarget implements Materializer {
     }
 
     public environment(): TargetEnvironment {
-        return this.sealKey ? { vaultSeal: { awskms: { region: this.region, keyId: this.sealKey.keyId } } } : {};
+        return sealEnvironment(this.sealKey, this.region);
     }
 
     public outputs(): Record<string, pulumi.Input<unknown>> {
@@ -141,7 +146,7 @@ export class Ec2Target implements Materializer {
     }
 
     public environment(): TargetEnvironment {
-        return this.sealKey ? { vaultSeal: { awskms: { region: this.region, keyId: this.sealKey.keyId } } } : {};
+        return sealEnvironment(this.sealKey, this.region);
     }
 
     public outputs(): Record<string, pulumi.Input<unknown>> {
