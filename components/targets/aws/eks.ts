@@ -24,7 +24,13 @@ const assumeRole = (service: string) => JSON.stringify({
 
 const managedPolicy = (name: string) => pulumi.interpolate`arn:${aws.getPartitionOutput().partition}:iam::aws:policy/${name}`;
 
-export function createEks(name: string, settings: AwsSettings, network: Network, opts: pulumi.ComponentResourceOptions): Eks {
+export function createEks(
+    name: string,
+    settings: AwsSettings,
+    network: Network,
+    region: pulumi.Output<string>,
+    opts: pulumi.ComponentResourceOptions,
+): Eks {
     const protect = { ...opts, protect: settings.protectData };
     const secretsKey = new aws.kms.Key(
         "eks-secrets",
@@ -100,7 +106,6 @@ export function createEks(name: string, settings: AwsSettings, network: Network,
         opts,
     );
 
-    const region = aws.getRegionOutput({}, opts).region;
     const kubeconfig = pulumi.secret(
         pulumi.all([cluster.name, cluster.endpoint, cluster.certificateAuthority, region]).apply(([clusterName, endpoint, ca, r]) =>
             JSON.stringify({

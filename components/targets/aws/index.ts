@@ -52,14 +52,14 @@ export class EksTarget implements Materializer {
         this.vpcCidr = settings.vpcCidr;
         const name = `${spec.project}-${spec.stack}`;
         const opts = { parent };
+        this.region = aws.getRegionOutput({}, opts).region;
         const network = createNetwork(name, settings, name, opts);
-        const eks = createEks(name, settings, network, opts);
+        const eks = createEks(name, settings, network, this.region, opts);
         this.kubeconfig = eks.kubeconfig;
         this.clusterName = eks.cluster.name;
-        this.region = aws.getRegionOutput({}, opts).region;
         this.sealKey = vaultKey(spec, name, opts);
         if (settings.managedServices) {
-            this.managed = new ManagedServices(name, spec.size, settings, network, eks.cluster.vpcConfig.clusterSecurityGroupId, opts);
+            this.managed = new ManagedServices(name, spec.size, settings, network, eks.cluster.vpcConfig.clusterSecurityGroupId, this.region, opts);
         }
         const provider = new k8s.Provider("eks", { kubeconfig: eks.kubeconfig, enableServerSideApply: true }, { parent, dependsOn: [eks.nodeGroup] });
         const namespace = spec.kubernetes!.namespace;

@@ -30,8 +30,6 @@ export const awsName = (s: string, max: number) => s.toLowerCase().replace(/[^a-
 export class ManagedServices {
     private dbSubnets?: aws.rds.SubnetGroup;
     private cacheSubnets?: aws.elasticache.SubnetGroup;
-    private readonly region: pulumi.Output<string>;
-
     constructor(
         private readonly name: string,
         private readonly size: Size,
@@ -39,10 +37,9 @@ export class ManagedServices {
         private readonly network: Network,
         /** The security group of the clients (the EKS cluster's): the only source let in. */
         private readonly clientSecurityGroup: pulumi.Input<string>,
+        private readonly region: pulumi.Output<string>,
         private readonly opts: pulumi.ComponentResourceOptions,
-    ) {
-        this.region = aws.getRegionOutput({}, opts).region;
-    }
+    ) {}
 
     /** The managed equivalent of a service, or undefined when AWS has none for its type. */
     public provision(spec: ServiceSpec, credentials: Credentials, parent: pulumi.Resource): Managed | undefined {
