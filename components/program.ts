@@ -1,7 +1,8 @@
 // The program: load config, build the platform, return the stack outputs.
 import * as pulumi from "@pulumi/pulumi";
-import { loadPlatformSpec } from "./config/load";
+import { ConfigError, loadPlatformSpec } from "./config/load";
 import { Platform, ServiceCredentials } from "./platform";
+import { targetProblems } from "./targets";
 
 export interface StackOutputs {
     target: string;
@@ -18,6 +19,8 @@ export interface StackOutputs {
 
 export function main(): StackOutputs {
     const spec = loadPlatformSpec();
+    const problems = targetProblems(spec);
+    if (problems.length > 0) throw new ConfigError(problems);
     const platform = new Platform(spec);
     return { target: spec.target, endpoints: platform.endpoints, credentials: platform.credentials, ...platform.targetOutputs };
 }

@@ -184,6 +184,9 @@ export class Service extends pulumi.ComponentResource {
             ...(entry.tasks?.(context, [...peers.values()], this.connection) ?? []),
             ...(seed && entry.seed ? [entry.seed.task(context, seed.content, this.connection)] : []),
         ];
+        for (const t of taskSpecs) {
+            if (t.name !== "seed" && !(entry.taskNames ?? []).includes(t.name)) throw new Error(`catalog type ${entry.type}: task ${t.name} is not in its taskNames`);
+        }
         const tasks: Task[] = taskSpecs.map((t) => ({
             name: `${this.name}-${t.name}`,
             service: this.name,

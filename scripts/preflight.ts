@@ -1,25 +1,37 @@
-// Preflight for a stack: its config must be valid, and on the docker target the engine must
+// Preflight for a stack: its config must be what the Pulumi CLI accepts (the same rules, through
+// components/config/cli.ts) and valid for the program, and on the docker target the engine must
 // answer, run containers (cgroup), have the memory the stack asks for, and the host ports must
 // be free. Prints what the machine lacks; exits 1 before a deploy would fail.
 //   node -r ts-node/register/transpile-only scripts/preflight.ts dev
 import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as path from "path";
-import * as YAML from "yaml";
 import { CATALOG, typeInfo } from "../components/catalog";
+import { VALIDATING_STACK_CONFIG_PREFIX, CliConfigError, loadStack } from "../components/config/cli";
+import { parseConfigText } from "../components/config/keys";
 import { loadPlatforms, PROJECT_DIR, readSeedFiles } from "../components/config/load";
 import { validate } from "../components/config/validate";
 import { PlatformSpec } from "../components/model";
 import { resolveResources } from "../components/resources";
+import { targetProblems } from "../components/targets";
 import { DockerInfo, dockerFindings, Finding, portsInUse } from "./lib/preflight";
 
+/**
+ * The stack's config exactly as `pulumi up` would hand it to the program (or the CLI's own
+ * refusal), then the program's validation of it.
+ */
 function stackSpec(stack: string): { spec?: PlatformSpec; problems: string[] } {
-    const file = path.join(PROJECT_DIR, `Pulumi.${stack}.yaml`);
-    if (!fs.existsSync(file)) return { problems: [`no stack file ${path.basename(file)}`] };
-    const all = (YAML.parse(fs.readFileSync(file, "utf8"))?.config ?? {}) as Record<string, unknown>;
-    const config = Object.fromEntries(Object.entries(all).filter(([k]) => k.startsWith("slipway:")).map(([k, v]) => [k.slice("slipway:".length), v]));
-    const result = validate({ project: "slipway", stack, config, platforms: loadPlatforms(), types: typeInfo(), files: readSeedFiles(config.seeds) });
-    return result.ok ? { spec: result.spec, problems: [] } : { problems: result.problems };
+    let config: Record<string, string>;
+    try {
+        config = loadStack(PROJECT_DIR, stack).config;
+    } catch (err) {
+        if (err instanceof CliConfigError) return { problems: [`${VALIDATING_STACK_CONFIG_PREFIX}${err.message}`] };
+        throw err;
+    }
+    const values = parseConfigText(config);
+    const result = validate({ project: "slipway", stack, config: values, platforms: loadPlatforms(), types: typeInfo(), files: readSeedFiles(values.seeds) });
+    if (!result.ok) return { problems: result.problems };
+    const problems = targetProblems(result.spec);
+    return problems.length ? { problems } : { spec: result.spec, problems: [] };
 }
 
 function dockerInfo(): DockerInfo | undefined {

@@ -285,10 +285,10 @@ describe("aws target: config", () => {
             ],
         },
         {
-            name: "ec2 without a key pair, with managed services",
-            config: { target: "ec2", adminCidrs: ADMIN, managedServices: true, services: { api: app() } },
+            name: "ec2 without a key pair, with managed services turned off (a key of eks alone)",
+            config: { target: "ec2", adminCidrs: ADMIN, managedServices: false, services: { api: app() } },
             problems: [
-                "slipway:managedServices: managed equivalents (RDS, ElastiCache, S3) are for target eks; ec2 runs every service as a container",
+                "slipway:managedServices: only applies to targets eks, not ec2",
                 "slipway:sshKeyName: required on target ec2: the EC2 key pair whose private key your ssh agent holds (the Docker provider connects over SSH)",
             ],
         },

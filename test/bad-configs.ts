@@ -8,12 +8,27 @@ export const ALL_TYPES = [
 
 export const app = (extra: Record<string, unknown> = {}) => ({ type: "app", image: "ghcr.io/acme/api:1.4.2", port: 3000, ...extra });
 
-/** A config, and exactly the problems it must produce, in order. */
-export const BAD: { name: string; config: Record<string, unknown>; problems: string[] }[] = [
+/**
+ * A config, and exactly the problems validation must report, in order. Through the CLI, a
+ * config may be refused before the program runs (`cli`), or reach the program with its
+ * services in another order (`program`): the CLI hands a map over as JSON with sorted keys.
+ */
+export interface BadConfig {
+    name: string;
+    config: Record<string, unknown>;
+    problems: string[];
+    /** The CLI's own refusal, when the CLI stops the stack before the program runs. */
+    cli?: string;
+    /** The problems in the order the program reports them, where the CLI's key order changes it. */
+    program?: string[];
+}
+
+export const BAD: BadConfig[] = [
     {
         name: "target missing",
         config: { services: { api: app() } },
         problems: ["slipway:target: required; one of docker, kind, kubernetes, eks, ec2"],
+        cli: "Stack 'test' is missing configuration value 'target'",
     },
     {
         name: "target unknown",
@@ -70,6 +85,7 @@ export const BAD: { name: string; config: Record<string, unknown>; problems: str
         name: "dependency cycle",
         config: { target: "docker", services: { gateway: app({ uses: ["auth"] }), auth: app({ uses: ["gateway"] }) } },
         problems: ["slipway:services: dependency cycle gateway -> auth -> gateway"],
+        program: ["slipway:services: dependency cycle auth -> gateway -> auth"],
     },
     {
         name: "longer dependency cycle",
@@ -91,6 +107,10 @@ export const BAD: { name: string; config: Record<string, unknown>; problems: str
             'slipway:services.cache.image: "redis" has no explicit tag or digest; pin a version, e.g. "redis:1.2.3"',
             'slipway:services.api.image: "registry.local:5000/acme/api" has no explicit tag or digest; pin a version, e.g. "registry.local:5000/acme/api:1.2.3"',
         ],
+        program: [
+            'slipway:services.api.image: "registry.local:5000/acme/api" has no explicit tag or digest; pin a version, e.g. "registry.local:5000/acme/api:1.2.3"',
+            'slipway:services.cache.image: "redis" has no explicit tag or digest; pin a version, e.g. "redis:1.2.3"',
+        ],
     },
     {
         name: "image on the moving latest tag",
@@ -107,6 +127,7 @@ export const BAD: { name: string; config: Record<string, unknown>; problems: str
             },
         },
         problems: ["slipway:services.cadvisor.hostPort: 8081 is also taken by redis-commander"],
+        program: ["slipway:services.redis-commander.hostPort: 8081 is also taken by cadvisor"],
     },
     {
         name: "bad sizes",
@@ -125,6 +146,15 @@ export const BAD: { name: string; config: Record<string, unknown>; problems: str
             "slipway:services.api.replicas: 0 is not a whole number from 1 to 50",
             'slipway:services.api.memory: "1Mi" is below the 32Mi minimum',
             "slipway:services.api.storage: type app keeps no data, so it has no storage to size",
+        ],
+        program: [
+            "slipway:services.api.replicas: 0 is not a whole number from 1 to 50",
+            'slipway:services.api.memory: "1Mi" is below the 32Mi minimum',
+            "slipway:services.api.storage: type app keeps no data, so it has no storage to size",
+            "slipway:services.db.replicas: type postgres keeps its data in a volume and runs one replica",
+            'slipway:services.db.cpu: "lots" is not a CPU quantity like "500m" or "2"',
+            'slipway:services.db.memory: "12Q" is not a memory size like "512Mi" or "2Gi"',
+            'slipway:services.db.storage: "0.5Gi" is below the 1Gi minimum',
         ],
     },
     {
@@ -179,10 +209,11 @@ export const BAD: { name: string; config: Record<string, unknown>; problems: str
         name: "bad size, bind address and dev mode",
         config: { target: "docker", size: "huge", bindAddress: "localhost", devMode: "yes", services: { api: app() } },
         problems: [
+            'slipway:devMode: "yes" is not true or false',
             'slipway:size: "huge" is not a size; one of small, medium, large',
             'slipway:bindAddress: "localhost" is not an IPv4 address',
-            'slipway:devMode: "yes" is not true or false',
         ],
+        cli: "Stack 'test' with configuration key 'devMode' must be of type 'boolean'",
     },
     {
         name: "every problem at once",
@@ -196,7 +227,7 @@ export const BAD: { name: string; config: Record<string, unknown>; problems: str
 ];
 
 /** Problems that only the target can see; checked after the rest, before any resource. */
-export const BAD_FOR_TARGET: typeof BAD = [
+export const BAD_FOR_TARGET: BadConfig[] = [
     {
         name: "docker: a public service with replicas",
         config: { target: "docker", services: { api: app({ public: true, replicas: 2 }) } },
@@ -205,7 +236,7 @@ export const BAD_FOR_TARGET: typeof BAD = [
     {
         name: "dev mode off docker",
         config: { target: "kind", devMode: true, services: { api: app() } },
-        problems: ["slipway:devMode: dev-mode servers are only allowed on target docker, not kind"],
+        problems: ["slipway:devMode: only applies to targets docker, not kind"],
     },
 ];
 

@@ -232,10 +232,11 @@ describe("seed files", () => {
         });
         assert.equal(
             message,
+            // In the CLI's order: it hands a map over with its keys sorted.
             asProgramSays([
-                'slipway:seeds.nope: unknown service "nope"',
                 "slipway:seeds.cache: type redis takes no seed file; postgres takes .sql, neo4j .cypher",
                 'slipway:seeds.graph: "test/fixtures/seed.sql" is not the path of a .cypher file',
+                'slipway:seeds.nope: unknown service "nope"',
             ]),
         );
         assert.equal(registered, 0);

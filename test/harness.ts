@@ -1,100 +1,87 @@
 // Runs the program under Pulumi's mocks, the way Pulumi documents unit testing, and records
-// every resource it registers. Stack files are loaded as the CLI would hand them over.
+// every resource it registers. Config always reaches the program the way the CLI hands it
+// over: a stack file, or an invented config, goes through components/config/cli.ts (the CLI's
+// rules: declared defaults applied, types checked, every value as text). The mocks are as
+// strict as the engine and the providers where the program could tell (test/doubles.ts).
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import * as YAML from "yaml";
+import { applyProjectConfig, loadStack, parseProject, parseStackConfig, StackValue, stackValueOf } from "../components/config/cli";
+import { createdState, INVOKES, physicalName, previewState, SECRET_SIG, SECRET_SIG_KEY, UrnBook } from "./doubles";
+import { UNKNOWN_MARK } from "./unknown";
 
 // waitForRPCs drains the mock monitor's queue; internal to the SDK, but exported.
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs: () => Promise<void> };
 
+export { SECRET_SIG, SECRET_SIG_KEY } from "./doubles";
 export const ROOT = path.join(__dirname, "..");
-export const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
-export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
 export interface Recorded {
     type: string;
     name: string;
+    /** The URN the engine gives it: the chain of its parents' types, its type and name. */
+    urn: string;
     inputs: Record<string, any>;
     /** `type::name` of the resources the engine is told this one depends on (dependsOn and inputs). */
     dependsOn: string[];
     /** The provider reference (`urn::id`) for custom resources, when one is set. */
     provider?: string;
     /** Resource options as the engine receives them. */
-    options: { protect: boolean; retainOnDelete: boolean; ignoreChanges: string[] };
-}
-
-/** Invokes the program may make, answered as the cloud would; any other invoke fails the test. */
-const INVOKES: Record<string, (args: Record<string, any>) => Record<string, unknown>> = {
-    "aws:index/getAvailabilityZones:getAvailabilityZones": () => ({
-        id: "us-east-1",
-        names: ["us-east-1a", "us-east-1b", "us-east-1c"],
-        zoneIds: ["use1-az1", "use1-az2", "use1-az4"],
-        groupNames: ["us-east-1"],
-        region: "us-east-1",
-    }),
-    "aws:index/getRegion:getRegion": () => ({ id: "us-east-1", name: "us-east-1", region: "us-east-1", endpoint: "ec2.us-east-1.amazonaws.com", description: "US East" }),
-    "aws:index/getPartition:getPartition": () => ({ id: "aws", partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" }),
-    "aws:ec2/getAmi:getAmi": () => ({ id: "ami-0123456789abcdef0", name: "al2023-ami-2023.6.20250101.0-kernel-6.1-x86_64", architecture: "x86_64" }),
-};
-
-/** What the cloud adds to a resource's state when it is created. */
-function createdState(type: string, name: string, inputs: Record<string, any>, secret: (value: string) => unknown): Record<string, unknown> {
-    const arn = `arn:aws:${type.split(":")[1].split("/")[0]}:us-east-1:123456789012:${name}`;
-    switch (type) {
-        case "aws:eks/cluster:Cluster":
-            return {
-                arn,
-                endpoint: "https://ABCDEF.gr7.us-east-1.eks.amazonaws.com",
-                certificateAuthority: { data: "LS0tLS1CRUdJTi1DQQ==" },
-                identities: [{ oidcs: [{ issuer: "https://oidc.eks.us-east-1.amazonaws.com/id/ABCDEF" }] }],
-                vpcConfig: { ...inputs.vpcConfig, clusterSecurityGroupId: "sg-cluster", vpcId: "vpc-id" },
-            };
-        case "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
-            return { arn: "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABCDEF" };
-        case "aws:rds/instance:Instance":
-            return { arn, address: `${inputs.identifier}.abc123.us-east-1.rds.amazonaws.com`, endpoint: `${inputs.identifier}.abc123.us-east-1.rds.amazonaws.com:5432` };
-        case "aws:elasticache/replicationGroup:ReplicationGroup":
-            return { arn, primaryEndpointAddress: `master.${inputs.replicationGroupId}.abc123.use1.cache.amazonaws.com` };
-        case "aws:s3/bucket:Bucket":
-            return { arn: `arn:aws:s3:::${inputs.bucketPrefix}0001`, bucket: `${inputs.bucketPrefix}0001` };
-        case "aws:iam/accessKey:AccessKey":
-            return { secret: secret(`awsSecretKey${name.replace(/[^A-Za-z0-9]/g, "")}`) };
-        case "aws:kms/key:Key":
-            return { arn, keyId: `key-${name}` };
-        case "aws:ec2/eip:Eip":
-            return { publicIp: "198.51.100.7" };
-        case "aws:ec2/launchTemplate:LaunchTemplate":
-            return { latestVersion: 1 };
-        case "kubernetes:core/v1:Service":
-            return inputs.spec?.type === "LoadBalancer"
-                ? { status: { loadBalancer: { ingress: [{ hostname: `${inputs.metadata.name}-0123.elb.us-east-1.amazonaws.com` }] } } }
-                : {};
-        default:
-            return type.startsWith("aws:") ? { arn, name: inputs.name ?? name } : {};
-    }
+    options: {
+        protect: boolean;
+        retainOnDelete: boolean;
+        ignoreChanges: string[];
+        replaceOnChanges: string[];
+        deleteBeforeReplace: boolean;
+        additionalSecretOutputs: string[];
+    };
 }
 
 export interface Run {
     resources: Recorded[];
     /** Every value a RandomPassword generated in this run. */
     generated: string[];
+    /** Stack outputs; in a preview an unknown value reads as UNKNOWN_MARK. */
     outputs: { target: string; endpoints: Record<string, string>; credentials: Record<string, any> } & Record<string, any>;
     /** Whether each stack output is a Pulumi secret. */
     secretOutputs: Record<string, boolean>;
 }
 
-/** A stack file's `config:` map as the CLI passes it: `ns:key` -> text, objects as JSON. */
-export function stackConfig(stack: string): Record<string, unknown> {
-    const file = path.join(ROOT, `Pulumi.${stack}.yaml`);
-    return (YAML.parse(fs.readFileSync(file, "utf8"))?.config ?? {}) as Record<string, unknown>;
+export interface RunOptions {
+    stack?: string;
+    /** A preview: every output a provider computes is unknown. */
+    preview?: boolean;
+    /** Logical names of resources whose create fails the way their provider fails it (a task that exits non-zero …). */
+    failing?: readonly string[];
+    /** Services of type LoadBalancer whose address the cloud has not assigned. */
+    pendingLoadBalancers?: boolean;
 }
 
-export function cliConfig(config: Record<string, unknown>): Record<string, string> {
-    return Object.fromEntries(
-        Object.entries(config).map(([k, v]) => [k.includes(":") ? k : `slipway:${k}`, typeof v === "string" ? v : JSON.stringify(v)]),
-    );
+const PROJECT = parseProject(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"));
+
+/** A config written as a stack file's `config:` map would be: `slipway:` keys may be written bare. */
+export function cliConfigOf(config: Record<string, unknown>, stack: string): Record<string, string> {
+    const values: Record<string, StackValue> = {};
+    for (const [k, v] of Object.entries(config)) values[k.includes(":") ? k : `slipway:${k}`] = stackValueOf(v);
+    return applyProjectConfig(PROJECT, stack, values).config;
+}
+
+/** Run an invented config, through the CLI's rules. Throws what the CLI or the program throws. */
+export async function runProgram(config: Record<string, unknown>, opts: RunOptions = {}, into: Recorded[] = []): Promise<Run> {
+    const stack = opts.stack ?? "test";
+    return runWithCliConfig(cliConfigOf(config, stack), { ...opts, stack }, into);
+}
+
+/** Run a shipped stack, `Pulumi.<stack>.yaml`, exactly as the CLI would hand it to the program. */
+export async function runStack(stack: string, opts: Omit<RunOptions, "stack"> & { overrides?: Record<string, unknown> } = {}): Promise<Run> {
+    return runWithCliConfig(loadStack(ROOT, stack, opts.overrides).config, { ...opts, stack });
+}
+
+/** Run a stack file's text (a README example), as the CLI would hand it to the program. */
+export async function runStackText(stack: string, yamlText: string, opts: Omit<RunOptions, "stack"> = {}): Promise<Run> {
+    const { values } = parseStackConfig(yamlText, PROJECT.name);
+    return runWithCliConfig(applyProjectConfig(PROJECT, stack, values).config, { ...opts, stack });
 }
 
 /** A secret as the mock monitor receives it. */
@@ -109,46 +96,53 @@ export function plain(v: any): any {
     return v;
 }
 
-export const promiseOf = <T>(o: pulumi.Output<T>): Promise<T> => new Promise((resolve) => o.apply(resolve));
+/** An output's value, with UNKNOWN_MARK wherever a preview leaves it unknown (never hangs on one). */
+export async function settle<T>(o: pulumi.Output<T>): Promise<any> {
+    const value = await (o as any).promise(true);
+    const mark = (v: any): any => {
+        if (pulumi.isUnknown(v)) return UNKNOWN_MARK;
+        if (Array.isArray(v)) return v.map(mark);
+        if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, mark(x)]));
+        return v;
+    };
+    return value === undefined && !(await (o as any).isKnown) ? UNKNOWN_MARK : mark(value);
+}
 
 let counter = 0;
 
-/**
- * Run the program with the given `slipway:` config. Throws what the program throws; `resources`
- * then holds what was registered before (the error table asserts it is empty).
- */
-export async function runProgram(
-    config: Record<string, unknown>,
-    opts: { stack?: string; preview?: boolean } = {},
-    into: Recorded[] = [],
-): Promise<Run> {
+const NO_OPTIONS: Recorded["options"] = { protect: false, retainOnDelete: false, ignoreChanges: [], replaceOnChanges: [], deleteBeforeReplace: false, additionalSecretOutputs: [] };
+
+async function runWithCliConfig(config: Record<string, string>, opts: RunOptions & { stack: string }, into: Recorded[] = []): Promise<Run> {
     const generated: string[] = [];
-    let dependencies = new Map<string, string[]>();
-    let options = new Map<string, Recorded["options"]>();
+    const failures: Error[] = [];
+    const claimed = new Map<string, string>();
+    const failing = new Set(opts.failing ?? []);
+    const preview = opts.preview ?? false;
+    let requests = new Map<string, { urn: string; dependsOn: string[]; options: Recorded["options"] }>();
     await pulumi.runtime.setMocks(
         {
             newResource(args: pulumi.runtime.MockResourceArgs) {
                 const key = `${args.type}::${args.name}`;
-                into.push({
-                    type: args.type,
-                    name: args.name,
-                    inputs: args.inputs,
-                    dependsOn: dependencies.get(key) ?? [],
-                    provider: args.provider,
-                    options: options.get(key) ?? { protect: false, retainOnDelete: false, ignoreChanges: [] },
-                });
+                const request = requests.get(key);
+                into.push({ type: args.type, name: args.name, urn: request?.urn ?? "", inputs: args.inputs, dependsOn: request?.dependsOn ?? [], provider: args.provider, options: request?.options ?? NO_OPTIONS });
+                if (!preview && failing.has(args.name)) throw new Error(`${args.name}: exit status 1`);
+                const physical = physicalName(args.type, args.inputs);
+                if (physical) {
+                    const owner = claimed.get(physical);
+                    if (owner) throw new Error(`${args.name}: ${physical} is already taken by ${owner}`);
+                    claimed.set(physical, args.name);
+                }
                 const markGenerated = (value: string) => {
                     generated.push(value);
                     return { [SECRET_SIG_KEY]: SECRET_SIG, value };
                 };
+                if (preview) return { id: "", state: previewState(args.type, args.name, args.inputs) };
                 const state: Record<string, any> = { ...args.inputs, ...createdState(args.type, args.name, args.inputs, markGenerated) };
                 if (args.type === "random:index/randomPassword:RandomPassword") {
                     // The real provider marks `result` secret; so must the mock, or a leak would go unseen.
                     state.result = markGenerated(`gen${++counter}x${args.name.replace(/[^A-Za-z0-9]/g, "")}Q7`);
                 }
-                if (args.type === "docker:index/remoteImage:RemoteImage") state.imageId = `sha256:${args.inputs.name}`;
-                if (args.type === "docker:index/network:Network") state.name = args.inputs.name;
-                if (args.type === "docker:index/volume:Volume") state.name = args.inputs.name;
+                if (opts.pendingLoadBalancers && args.type === "kubernetes:core/v1:Service") state.status = { loadBalancer: {} };
                 return { id: `${args.name}-id`, state };
             },
             call(args: pulumi.runtime.MockCallArgs) {
@@ -158,47 +152,69 @@ export async function runProgram(
             },
         },
         "slipway",
-        opts.stack ?? "test",
-        opts.preview ?? false,
+        opts.stack,
+        preview,
     );
-    // Resource options never reach newResource, but the dependencies the engine would get are
-    // in the registration request: record them to check start order.
-    dependencies = new Map<string, string[]>();
-    options = new Map();
+    // Resource options never reach newResource, but they are in the registration request, with
+    // the dependencies the engine would get: record them. The engine refuses a second resource
+    // with one URN; so does this double.
+    requests = new Map();
+    const urns = new UrnBook(opts.stack, "slipway");
     const monitor = pulumi.runtime.getMonitor() as any;
     const register = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req: any, callback: any) => {
+        const mockUrn = monitor.newUrn(req.getParent(), req.getType(), req.getName());
+        const duplicate = urns.register(mockUrn, req.getParent(), req.getType(), req.getName());
+        const urn = urns.urnOf(mockUrn, req.getParent(), req.getType(), req.getName());
+        if (duplicate) {
+            failures.push(new Error(duplicate));
+            return callback(new Error(duplicate), undefined);
+        }
         // urn:pulumi:<stack>::<project>::<parent types$>type::name -> "type::name"
-        const names = (req.getDependenciesList() as string[]).map((urn) => {
+        const dependsOn = (req.getDependenciesList() as string[]).map((urn) => {
             const [, , types, name] = urn.split("::");
             return `${types.slice(types.lastIndexOf("$") + 1)}::${name}`;
         });
-        dependencies.set(`${req.getType()}::${req.getName()}`, names);
-        options.set(`${req.getType()}::${req.getName()}`, {
-            protect: req.getProtect() === true,
-            retainOnDelete: req.getRetainondelete() === true,
-            ignoreChanges: req.getIgnorechangesList(),
+        requests.set(`${req.getType()}::${req.getName()}`, {
+            urn,
+            dependsOn,
+            options: {
+                protect: req.getProtect() === true,
+                retainOnDelete: req.getRetainondelete() === true,
+                ignoreChanges: req.getIgnorechangesList(),
+                replaceOnChanges: req.getReplaceonchangesList(),
+                deleteBeforeReplace: req.getDeletebeforereplace() === true,
+                additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+            },
         });
-        return register(req, callback);
+        return register(req, (err: Error | null, resp: unknown) => {
+            if (err) failures.push(err);
+            callback(err, resp);
+        });
     };
-    pulumi.runtime.setAllConfig(cliConfig(config));
-    // Loaded after the mocks are set, as Pulumi's testing guide requires.
-    const { main } = await import("../components/program");
-    const out = main();
-    const [endpoints, credentials] = await Promise.all([promiseOf(out.endpoints), promiseOf(out.credentials)]);
-    const secretOutputs: Record<string, boolean> = {
-        endpoints: await pulumi.isSecret(out.endpoints),
-        credentials: await pulumi.isSecret(out.credentials),
-    };
-    // The outputs a target adds (namespace, kubeconfig, host …).
-    const extra: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(out)) {
-        if (["target", "endpoints", "credentials"].includes(key) || value === undefined) continue;
-        extra[key] = await promiseOf(pulumi.output(value));
-        secretOutputs[key] = await pulumi.isSecret(pulumi.output(value));
+    pulumi.runtime.setAllConfig(config);
+    // A failed registration rejects promises the program does not await: catch them here, as
+    // the CLI's language host does (it fails the update), instead of letting them escape.
+    const unhandled = (reason: unknown) => failures.push(reason instanceof Error ? reason : new Error(String(reason)));
+    process.on("unhandledRejection", unhandled);
+    try {
+        // Loaded after the mocks are set, as Pulumi's testing guide requires.
+        const { main } = await import("../components/program");
+        const out = main();
+        const outputs: Record<string, any> = { target: out.target };
+        const secretOutputs: Record<string, boolean> = {};
+        for (const [key, value] of Object.entries(out)) {
+            if (key === "target" || value === undefined) continue;
+            outputs[key] = await settle(pulumi.output(value));
+            secretOutputs[key] = await pulumi.isSecret(pulumi.output(value));
+        }
+        await waitForRPCs();
+        await new Promise((r) => setImmediate(r));
+        if (failures.length > 0) throw failures[0];
+        return { resources: into, generated, outputs: outputs as Run["outputs"], secretOutputs };
+    } finally {
+        process.off("unhandledRejection", unhandled);
     }
-    await waitForRPCs();
-    return { resources: into, generated, outputs: { ...extra, target: out.target, endpoints, credentials }, secretOutputs };
 }
 
 /** Run and expect failure: the error and how many resources were registered before it. */
@@ -207,7 +223,7 @@ export async function runExpectingError(config: Record<string, unknown>): Promis
     try {
         await runProgram(config, {}, into);
     } catch (err) {
-        await waitForRPCs();
+        await waitForRPCs().catch(() => undefined);
         return { message: (err as Error).message, registered: into.length };
     }
     throw new Error("expected the program to fail");
@@ -242,4 +258,11 @@ export function plainTextLeaks(run: Run): string[] {
     if (run.generated.some((g) => endpoints.includes(g))) leaks.push("output endpoints");
     if (!run.secretOutputs.credentials) leaks.push("output credentials is not a secret");
     return [...new Set(leaks)];
+}
+
+/** Transitional: a stack file's raw `config:` map, for tests not yet moved to runStack. */
+export function stackConfig(stack: string): Record<string, unknown> {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const YAML = require("yaml");
+    return (YAML.parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8"))?.config ?? {}) as Record<string, unknown>;
 }

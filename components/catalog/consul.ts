@@ -60,6 +60,7 @@ export const consul: CatalogType = {
     // ACLs are off, so the agent's metrics need no token.
     metrics: () => ({ port: 8500, path: "/v1/agent/metrics", params: { format: "prometheus" } }),
     // Every other service of the platform is registered, as the service-mesh team did by hand.
+    taskNames: ["register"],
     tasks: (ctx, peers, connection) => {
         const others = peers.filter((p) => p.name !== ctx.name);
         if (others.length === 0) return [];

@@ -1,5 +1,5 @@
 // The catalog: every service type Slipway knows, one file each.
-import { TypeInfo } from "../config/validate";
+import { TypeInfo } from "../config/services";
 import { alertmanager } from "./alertmanager";
 import { app } from "./app";
 import { cadvisor } from "./cadvisor";
@@ -50,7 +50,14 @@ export function typeInfo(): Record<string, TypeInfo> {
     return Object.fromEntries(
         Object.values(CATALOG).map((t) => [
             t.type,
-            { ports: t.ports.map((p) => p.port), stateful: (t.volumes ?? []).length > 0, needs: t.needs ?? [], seed: t.seed?.extension },
+            {
+                ports: t.ports.map((p) => p.port),
+                stateful: (t.volumes ?? []).length > 0,
+                needs: t.needs ?? [],
+                seed: t.seed?.extension,
+                volumes: (t.volumes ?? []).map((v) => v.name),
+                tasks: [...(t.taskNames ?? []), ...(t.seed ? ["seed"] : [])],
+            },
         ]),
     );
 }

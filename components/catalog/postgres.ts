@@ -75,6 +75,7 @@ export const postgres: CatalogType = {
             ),
         }),
     },
+    taskNames: ["databases"],
     tasks: (ctx, _peers, connection) => {
         const apps = Object.keys(ctx.consumers);
         if (apps.length === 0) return [];

@@ -122,6 +122,8 @@ export interface CatalogType {
         readonly consumers: "all" | "apps";
         connection(base: Connection, consumer: string, secret: pulumi.Output<string>): Connection;
     };
+    /** The names of the bootstrap jobs `tasks` may return: they take part in name validation. */
+    readonly taskNames?: readonly string[];
     /** Bootstrap jobs to run once the service is healthy. */
     tasks?(ctx: ServiceContext, peers: readonly Peer[], connection: Connection): TaskSpec[];
     /** Runs a seed file the user supplies (`slipway:seeds`), once the service is up. */

@@ -132,6 +132,7 @@ export const vault: CatalogType = {
     connection: (ctx) => ({ token: ctx.credentials.token }),
     // Each consumer gets a token of its own, limited to its own KV path and Transit key.
     perConsumer: { consumers: "all", connection: (base, _consumer, token) => ({ ...base, token }) },
+    taskNames: ["bootstrap"],
     tasks: (ctx, _peers, connection) => {
         const consumers = Object.keys(ctx.consumers);
         if (consumers.length === 0) return [];

@@ -1,14 +1,15 @@
 // The one place that reads stack configuration: collect the `slipway:` keys as the CLI hands
 // them over, add the bundled platform definitions, validate, and stop with every problem
-// before a single resource is registered.
+// before a single resource is registered. (Rules that depend on the target are the target's
+// to give; the program asks for them: see program.ts.)
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
 import { typeInfo } from "../catalog";
 import { PlatformSpec } from "../model";
-import { targetProblems } from "../targets";
-import { NS, validate } from "./validate";
+import { parseConfigText } from "./keys";
+import { validate } from "./validate";
 
 export const PLATFORMS_DIR = path.join(__dirname, "..", "..", "platforms");
 
@@ -23,20 +24,9 @@ export function loadPlatforms(dir = PLATFORMS_DIR): Record<string, unknown> {
     return out;
 }
 
-/** `slipway:*` config as values: structured values arrive from the CLI as JSON text. */
+/** `slipway:*` config as the CLI hands it over (text), parsed by each key's declared type. */
 export function readSlipwayConfig(all: Record<string, string> = pulumi.runtime.allConfig()): Record<string, unknown> {
-    const out: Record<string, unknown> = {};
-    for (const [key, text] of Object.entries(all)) {
-        if (!key.startsWith(`${NS}:`)) continue;
-        let value: unknown = text;
-        try {
-            value = JSON.parse(text);
-        } catch {
-            // a plain string
-        }
-        out[key.slice(NS.length + 1)] = value;
-    }
-    return out;
+    return parseConfigText(all);
 }
 
 export class ConfigError extends pulumi.RunError {
@@ -71,7 +61,5 @@ export function loadPlatformSpec(config = readSlipwayConfig()): PlatformSpec {
         files: readSeedFiles(config.seeds),
     });
     if (!result.ok) throw new ConfigError(result.problems);
-    const problems = targetProblems(result.spec);
-    if (problems.length > 0) throw new ConfigError(problems);
     return result.spec;
 }

@@ -1,10 +1,9 @@
-// The settings of the Kubernetes and AWS targets: validated with the rest of the config, in the
-// same `slipway:<key>: message` form, and refused on targets they do not apply to.
-import { AWS_TARGETS, AwsSettings, EXPOSURES, Exposure, KUBERNETES_TARGETS, KubernetesSettings, Size, TARGETS, TargetName } from "../model";
-import { DNS_LABEL, parseBool, Report } from "./util";
-
-/** Keys that only mean something on the AWS targets. */
-const AWS_KEYS = ["adminCidrs", "vpcCidr", "azCount", "kubernetesVersion", "instanceType", "nodeCount", "managedServices", "multiAz", "protectData", "sshKeyName"];
+// The settings of the Kubernetes and AWS targets, validated with the rest of the config in the
+// same `slipway:<key>: message` form. A key set on a target it does not apply to is refused
+// by keys.ts (targetMismatches); here each target's keys get their target's defaults.
+import { AWS_TARGETS, AwsSettings, EXPOSURES, Exposure, KUBERNETES_TARGETS, KubernetesSettings, Size, TargetName } from "../model";
+import { ConfigKey, isSet } from "./keys";
+import { DNS_LABEL, Report } from "./util";
 
 /** Instance types and EKS node counts by size. */
 const AWS_SIZES: Record<Size, { instanceType: string; nodeCount: number }> = {
@@ -13,117 +12,79 @@ const AWS_SIZES: Record<Size, { instanceType: string; nodeCount: number }> = {
     large: { instanceType: "m6i.2xlarge", nodeCount: 4 },
 };
 
-/** Keys that only mean something on the Kubernetes targets. */
-const KUBERNETES_KEYS = ["kubeContext", "namespace", "exposure", "ingressDomain", "ingressClass", "storageClass"];
-
 /** The kind cluster that kind/cluster.yaml creates, and its kubeconfig context. */
 export const KIND_CONTEXT = "kind-slipway";
 
 const DOMAIN = /^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+const CIDR = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}\/(3[0-2]|[12]?\d)$/;
 
-export function validateKubernetes(
-    cfg: Readonly<Record<string, unknown>>,
-    target: unknown,
-    stack: string,
-    problem: Report,
-): KubernetesSettings | undefined {
-    const onKubernetes = KUBERNETES_TARGETS.includes(target as TargetName);
-    if (!onKubernetes) {
-        if ((TARGETS as readonly unknown[]).includes(target)) {
-            for (const key of KUBERNETES_KEYS) {
-                if (cfg[key] !== undefined) problem(key, `only applies to targets ${KUBERNETES_TARGETS.join(", ")}, not ${target}`);
-            }
-        }
-        return undefined;
-    }
-    const text = (key: string): string | undefined => {
-        const v = cfg[key];
-        if (v === undefined) return undefined;
-        if (typeof v !== "string" || v.trim() === "") {
-            problem(key, `${JSON.stringify(v)} is not a non-empty string`);
-            return undefined;
-        }
-        return v;
-    };
-    const context = text("kubeContext") ?? (target === "kind" ? KIND_CONTEXT : undefined);
-    const namespace = text("namespace") ?? `slipway-${stack}`.toLowerCase().replace(/[^a-z0-9-]/g, "-").slice(0, 63);
+type Config = Readonly<Record<string, unknown>>;
+
+/** A string key's value, or undefined when it is left at its declared default (""). */
+const text = (cfg: Config, key: ConfigKey): string | undefined => (isSet(cfg, key) ? (cfg[key] as string) : undefined);
+
+export function validateKubernetes(cfg: Config, target: TargetName, stack: string, problem: Report): KubernetesSettings | undefined {
+    if (!KUBERNETES_TARGETS.includes(target)) return undefined;
+    const context = text(cfg, "kubeContext") ?? (target === "kind" ? KIND_CONTEXT : undefined);
+    const namespace = text(cfg, "namespace") ?? `slipway-${stack}`.toLowerCase().replace(/[^a-z0-9-]/g, "-").slice(0, 63);
     if (!DNS_LABEL.test(namespace)) problem("namespace", `${JSON.stringify(namespace)} is not a namespace name (a DNS label)`);
-    const exposure = (cfg.exposure ?? (target === "kind" ? "nodePort" : "loadBalancer")) as Exposure;
+    const exposure = (text(cfg, "exposure") ?? (target === "kind" ? "nodePort" : "loadBalancer")) as Exposure;
     if (!(EXPOSURES as readonly unknown[]).includes(exposure)) {
-        problem("exposure", `${JSON.stringify(cfg.exposure)} is not an exposure; one of ${EXPOSURES.join(", ")}`);
+        problem("exposure", `${JSON.stringify(exposure)} is not an exposure; one of ${EXPOSURES.join(", ")}`);
     } else if (target === "kind" && exposure !== "nodePort") {
         problem("exposure", `target kind publishes services on node ports mapped by kind/cluster.yaml; ${exposure} needs a cluster that provides it`);
     }
-    const ingressDomain = text("ingressDomain");
+    const ingressDomain = text(cfg, "ingressDomain");
     if (ingressDomain !== undefined && !DOMAIN.test(ingressDomain)) problem("ingressDomain", `${JSON.stringify(ingressDomain)} is not a DNS domain`);
-    if (exposure === "ingress" && cfg.ingressDomain === undefined) problem("ingressDomain", "required when exposure is ingress");
-    return { context, namespace, exposure, ingressDomain, ingressClass: text("ingressClass"), storageClass: text("storageClass") };
+    if (exposure === "ingress" && ingressDomain === undefined) problem("ingressDomain", "required when exposure is ingress");
+    return { context, namespace, exposure, ingressDomain, ingressClass: text(cfg, "ingressClass"), storageClass: text(cfg, "storageClass") };
 }
 
-const CIDR = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}\/(3[0-2]|[12]?\d)$/;
-
-export function validateAws(cfg: Readonly<Record<string, unknown>>, target: unknown, size: Size, problem: Report): AwsSettings | undefined {
-    if (!AWS_TARGETS.includes(target as TargetName)) {
-        if ((TARGETS as readonly unknown[]).includes(target)) {
-            for (const key of AWS_KEYS) if (cfg[key] !== undefined) problem(key, `only applies to targets ${AWS_TARGETS.join(", ")}, not ${target}`);
-        }
-        return undefined;
-    }
+export function validateAws(cfg: Config, target: TargetName, size: Size, problem: Report): AwsSettings | undefined {
+    if (!AWS_TARGETS.includes(target)) return undefined;
     const adminCidrs: string[] = [];
-    if (!Array.isArray(cfg.adminCidrs) || cfg.adminCidrs.length === 0) {
+    const listed = cfg.adminCidrs as readonly string[];
+    if (listed.length === 0) {
         problem("adminCidrs", "required on AWS: the networks (CIDRs) that operate the platform, e.g. [\"203.0.113.0/24\"]");
-    } else {
-        cfg.adminCidrs.forEach((c, i) => {
-            if (typeof c !== "string" || !CIDR.test(c)) problem(`adminCidrs[${i}]`, `${JSON.stringify(c)} is not an IPv4 CIDR`);
-            else if (c.endsWith("/0")) problem(`adminCidrs[${i}]`, `${c} opens the admin endpoints to the whole internet; list the networks that operate the platform`);
-            else adminCidrs.push(c);
-        });
     }
-    const vpcCidr = cfg.vpcCidr ?? "10.0.0.0/16";
-    if (typeof vpcCidr !== "string" || !CIDR.test(vpcCidr) || Number(vpcCidr.split("/")[1]) > 20 || Number(vpcCidr.split("/")[1]) < 16) {
-        problem("vpcCidr", `${JSON.stringify(vpcCidr)} is not an IPv4 CIDR from /16 to /20`);
+    listed.forEach((c, i) => {
+        if (!CIDR.test(c)) problem(`adminCidrs[${i}]`, `${JSON.stringify(c)} is not an IPv4 CIDR`);
+        else if (c.endsWith("/0")) problem(`adminCidrs[${i}]`, `${c} opens the admin endpoints to the whole internet; list the networks that operate the platform`);
+        else adminCidrs.push(c);
+    });
+    const vpcCidr = cfg.vpcCidr as string;
+    const prefix = Number(vpcCidr.split("/")[1]);
+    if (!CIDR.test(vpcCidr) || prefix > 20 || prefix < 16) problem("vpcCidr", `${JSON.stringify(vpcCidr)} is not an IPv4 CIDR from /16 to /20`);
+    const inRange = (key: string, value: number, min: number, max: number) => {
+        if (value < min || value > max) problem(key, `${value} is not a whole number from ${min} to ${max}`);
+    };
+    const azCount = cfg.azCount as number;
+    inRange("azCount", azCount, 2, 6);
+    const nodeCount = isSet(cfg, "nodeCount") ? (cfg.nodeCount as number) : AWS_SIZES[size].nodeCount;
+    inRange("nodeCount", nodeCount, 1, 100);
+    const kubernetesVersion = cfg.kubernetesVersion as string;
+    if (!/^1\.\d{2}$/.test(kubernetesVersion)) {
+        // An unquoted 1.30 in a stack file is the YAML number 1.3, which the CLI hands over as "1.3".
+        const hint = /^1\.\d$/.test(kubernetesVersion) ? ` (unquoted in YAML, 1.${kubernetesVersion.slice(2)}0 is the number ${kubernetesVersion}: quote it)` : "";
+        problem("kubernetesVersion", `${JSON.stringify(kubernetesVersion)} is not a Kubernetes minor version like "1.33"${hint}`);
     }
-    const integer = (key: string, fallback: number, min: number, max: number): number => {
-        const v = cfg[key] ?? fallback;
-        if (!Number.isInteger(v) || (v as number) < min || (v as number) > max) {
-            problem(key, `${JSON.stringify(v)} is not a whole number from ${min} to ${max}`);
-            return fallback;
-        }
-        return v as number;
-    };
-    const bool = (key: string, fallback: boolean): boolean => {
-        const v = parseBool(cfg[key] ?? fallback);
-        if (v === undefined) problem(key, `${JSON.stringify(cfg[key])} is not true or false`);
-        return v ?? fallback;
-    };
-    const text = (key: string, fallback?: string, pattern?: RegExp, what?: string): string | undefined => {
-        const v = cfg[key] ?? fallback;
-        if (v === undefined) return undefined;
-        if (typeof v !== "string" || (pattern && !pattern.test(v))) {
-            problem(key, `${JSON.stringify(v)} is not ${what ?? "a string"}`);
-            return fallback;
-        }
-        return v;
-    };
-    const azCount = integer("azCount", 2, 2, 6);
-    const nodeCount = integer("nodeCount", AWS_SIZES[size].nodeCount, 1, 100);
-    const managedServices = bool("managedServices", target === "eks");
-    if (target === "ec2" && managedServices) problem("managedServices", "managed equivalents (RDS, ElastiCache, S3) are for target eks; ec2 runs every service as a container");
-    const sshKeyName = text("sshKeyName");
+    const instanceType = text(cfg, "instanceType") ?? AWS_SIZES[size].instanceType;
+    if (!/^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(instanceType)) problem("instanceType", `${JSON.stringify(instanceType)} is not an EC2 instance type like t3.large`);
+    const sshKeyName = text(cfg, "sshKeyName");
     if (target === "ec2" && sshKeyName === undefined) {
         problem("sshKeyName", "required on target ec2: the EC2 key pair whose private key your ssh agent holds (the Docker provider connects over SSH)");
     }
     return {
         adminCidrs,
-        vpcCidr: vpcCidr as string,
+        vpcCidr,
         azCount,
-        kubernetesVersion: text("kubernetesVersion", "1.33", /^1\.\d{2}$/, "a Kubernetes minor version like 1.33")!,
-        instanceType: text("instanceType", AWS_SIZES[size].instanceType, /^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "an EC2 instance type like t3.large")!,
+        kubernetesVersion,
+        instanceType,
         nodeCount,
-        managedServices,
-        multiAz: bool("multiAz", false),
-        protectData: bool("protectData", false),
+        // Only eks has managed equivalents; the key is refused elsewhere when it is set.
+        managedServices: target === "eks" && (cfg.managedServices as boolean),
+        multiAz: cfg.multiAz as boolean,
+        protectData: cfg.protectData as boolean,
         sshKeyName,
     };
 }
-

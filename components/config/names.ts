@@ -1,0 +1,59 @@
+// Names the program derives from a service's name. Its containers, volumes, jobs, Kubernetes
+// objects and generated credentials are named `<service>-<suffix>`, so a second service whose
+// name is one of those would collide: a second Docker container or NetworkPolicy of that name,
+// or a second resource with one URN, which the engine refuses halfway through a deploy.
+// Validation refuses such a name up front.
+import { ServiceSpec } from "../model";
+import { TypeInfo } from "./services";
+import { Report } from "./util";
+
+/**
+ * Suffixes every target may derive from any service: Docker's image, volume-init and task
+ * containers; Kubernetes' Secret, ConfigMap, ServiceAccount, Service, NetworkPolicy, PDB and
+ * Ingress; the AWS roles and managed equivalents; the generated credentials.
+ */
+const SUFFIXES = [
+    "image", "volume-init", "volume-init-run", "credentials", "files", "account", "service", "network", "pdb", "ingress",
+    "kms", "sg", "rds", "elasticache", "bucket", "s3", "password", "token",
+];
+
+/** Names a target gives objects of its own in the stack's namespace (default-deny, DNS). */
+export const RESERVED_NAMES = ["default-deny", "allow-dns"];
+
+/** The `<service>-<suffix>` names derived from one service, given the services that use it. */
+export function derivedNames(svc: ServiceSpec, info: TypeInfo | undefined, consumers: readonly string[]): Set<string> {
+    const names = new Set<string>();
+    const add = (suffix: string) => names.add(`${svc.name}-${suffix}`);
+    SUFFIXES.forEach(add);
+    for (const v of info?.volumes ?? []) add(v);
+    for (const t of info?.tasks ?? []) [t, `${t}-image`, `${t}-run`, `${t}-files`, `${t}-network`].forEach(add);
+    for (const s of svc.secrets) add(s.toLowerCase().replace(/_/g, "-"));
+    if ((svc.replicas ?? 1) > 1) for (let i = 1; i <= svc.replicas!; i++) add(String(i));
+    // Credentials generated for a consumer of its own.
+    for (const c of consumers) add(`for-${c}`);
+    return names;
+}
+
+/** Two services collide when a name of one, its own or one derived from it, is a name of the other. */
+export function nameCollisions(services: readonly ServiceSpec[], types: Readonly<Record<string, TypeInfo>>, problem: Report): void {
+    const namesOf = new Map(
+        services.map((s) => {
+            const consumers = services.filter((c) => c.uses.includes(s.name)).map((c) => c.name);
+            return [s.name, new Set([s.name, ...derivedNames(s, types[s.type], consumers)])];
+        }),
+    );
+    for (const svc of services) {
+        if (RESERVED_NAMES.includes(svc.name)) {
+            problem(`services.${svc.name}`, "the name is taken by an object Slipway makes for every stack; rename the service");
+            continue;
+        }
+        for (const other of services) {
+            if (other === svc) continue;
+            const shared = [...namesOf.get(svc.name)!].find((n) => namesOf.get(other.name)!.has(n));
+            if (shared && (shared === svc.name || (shared !== other.name && services.indexOf(svc) > services.indexOf(other)))) {
+                problem(`services.${svc.name}`, `${shared} is also a name Slipway derives from service ${JSON.stringify(other.name)}; rename one of them`);
+                break;
+            }
+        }
+    }
+}
