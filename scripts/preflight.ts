@@ -5,6 +5,7 @@
 //   node -r ts-node/register/transpile-only scripts/preflight.ts dev
 import { spawnSync } from "child_process";
 import * as fs from "fs";
+import * as path from "path";
 import { CATALOG, typeInfo } from "../components/catalog";
 import { VALIDATING_STACK_CONFIG_PREFIX, CliConfigError, loadStack } from "../components/config/cli";
 import { parseConfigText } from "../components/config/keys";
@@ -24,7 +25,11 @@ function stackSpec(stack: string): { spec?: PlatformSpec; problems: string[] } {
     try {
         config = loadStack(PROJECT_DIR, stack).config;
     } catch (err) {
-        if (err instanceof CliConfigError) return { problems: [`${VALIDATING_STACK_CONFIG_PREFIX}${err.message}`] };
+        if (err instanceof CliConfigError) {
+            const file = `Pulumi.${stack}.yaml`;
+            const hint = fs.existsSync(path.join(PROJECT_DIR, file)) ? "" : ` (there is no ${file})`;
+            return { problems: [`${err.prefix || VALIDATING_STACK_CONFIG_PREFIX}${err.message}${hint}`] };
+        }
         throw err;
     }
     const values = parseConfigText(config);

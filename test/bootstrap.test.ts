@@ -8,11 +8,12 @@ import * as path from "path";
 import { appPasswordVar, POSTGRES_BOOTSTRAP } from "../components/catalog/postgres";
 import { consumerTokenVar, VAULT_BOOTSTRAP } from "../components/catalog/vault";
 import { asProgramSays } from "./bad-configs";
-import { containers, envOf, isWrappedSecret, plain, plainTextLeaks, Recorded, Run, runExpectingError, runProgram, stackConfig } from "./harness";
+import { containers, envOf, isWrappedSecret, plain, plainTextLeaks, Recorded, Run, runExpectingError, runProgram, runStack } from "./harness";
 import { restrictedViolations } from "./restricted";
 import { tool } from "./tools";
 
 const CONTAINER = "docker:index/container:Container";
+const COMMAND = "command:local:Command";
 const JOB = "kubernetes:batch/v1:Job";
 const role = (c: Recorded) => (c.inputs.labels ?? []).find((l: any) => l.label === "dev.slipway.role")?.value;
 
@@ -138,16 +139,19 @@ describe("bootstrap jobs on each target", () => {
     describe("docker: the dev stack", () => {
         let run: Run;
         before(async () => {
-            run = await runProgram(stackConfig("dev"), { stack: "dev" });
+            run = await runStack("dev");
         });
         const task = (name: string) => containers(run).find((c) => c.name === name)!;
+        const runOf = (name: string) => run.resources.find((r) => r.type === COMMAND && r.name === `${name}-run`)!;
 
         it("runs Vault's and postgres' bootstrap as one-shot containers once their service is healthy", () => {
             assert.deepEqual(containers(run).filter((c) => role(c) === "task").map((c) => c.name).sort(), ["postgres-databases", "vault-bootstrap"]);
             for (const name of ["postgres-databases", "vault-bootstrap"]) {
                 const t = task(name);
-                assert.equal(t.inputs.attach, true, "the deploy waits for it to finish");
+                assert.equal(t.inputs.start, false, "created, then run by its Command");
                 assert.equal(t.inputs.mustRun, false);
+                assert.equal(runOf(name).inputs.create, `docker start --attach slipway-dev-${name} >/dev/null 2>&1; status=$?; [ "$status" -eq 0 ] || echo "slipway-dev-${name} exited with status $status; its output: docker logs slipway-dev-${name}" >&2; exit "$status"`);
+                assert.ok(runOf(name).dependsOn.includes(`${CONTAINER}::${name}`), "the deploy waits for it to finish");
                 assert.ok(t.dependsOn.includes(`${CONTAINER}::${name.split("-")[0]}`), `${name} runs after its service`);
                 assert.ok(isWrappedSecret(t.inputs.envs), "its credentials are secret");
                 assert.deepEqual(plain(t.inputs.capabilities).drops, ["ALL"]);
@@ -159,8 +163,8 @@ describe("bootstrap jobs on each target", () => {
 
         it("starts the consumers only after the bootstrap has run", () => {
             const demo = containers(run).find((c) => c.name === "demo")!;
-            assert.ok(demo.dependsOn.includes(`${CONTAINER}::vault-bootstrap`));
-            assert.ok(demo.dependsOn.includes(`${CONTAINER}::postgres-databases`));
+            assert.ok(demo.dependsOn.includes(`${COMMAND}::vault-bootstrap-run`), "after the run that fails the deploy when the task fails");
+            assert.ok(demo.dependsOn.includes(`${COMMAND}::postgres-databases-run`));
             assert.equal(envOf(task("vault-bootstrap"))[consumerTokenVar("demo")], envOf(demo).VAULT_TOKEN);
             assert.equal(envOf(task("postgres-databases"))[appPasswordVar("demo")], envOf(demo).POSTGRES_PASSWORD);
         });
@@ -169,7 +173,7 @@ describe("bootstrap jobs on each target", () => {
     describe("kubernetes: the staging stack", () => {
         let run: Run;
         before(async () => {
-            run = await runProgram(stackConfig("staging"), { stack: "staging" });
+            run = await runStack("staging");
         });
         const jobs = () => run.resources.filter((r) => r.type === JOB);
 
@@ -197,7 +201,7 @@ describe("bootstrap jobs on each target", () => {
 
     describe("eks: against RDS", () => {
         it("makes the apps' databases on the managed database, from inside the cluster", async () => {
-            const run = await runProgram(stackConfig("prod"), { stack: "prod" });
+            const run = await runStack("prod");
             const job = plain(run.resources.find((r) => r.type === JOB && r.name === "postgres-databases")!.inputs);
             const env = job.spec.template.spec.containers[0].env;
             assert.match(env.find((e: any) => e.name === "PGHOST").value, /\.rds\.amazonaws\.com$/);

@@ -20,13 +20,7 @@ import { redisCommander } from "../components/catalog/redis-commander";
 import { redisExporter } from "../components/catalog/redis-exporter";
 import { CatalogType, Configured, Peer, ServiceContext } from "../components/catalog/types";
 import { CATALOG } from "../components/catalog";
-import { imagePin } from "../components/config/validate";
 import { PlatformSpec, SECRET_KEYS, ServiceSpec } from "../components/model";
-
-const ENTRIES: readonly CatalogType[] = [
-    rabbitmq, consul, kong, alertmanager, jaeger, cadvisor, nodeExporter, postgresExporter,
-    redisExporter, qdrant, chromadb, ollama, mailhog, pgadmin, redisCommander, jupyter,
-];
 
 /** Values no command line, file or plain variable may contain. */
 const PASSWORD = "SENTINELpw0001";
@@ -98,11 +92,15 @@ const text = (c: string | readonly string[] | undefined) =>
 /** Text that looks like a credential handed over on a command line. */
 const CREDENTIAL = /password|passwd|token=|api[-_]?key|secret|SENTINEL/i;
 
+/** An image named with an explicit tag other than `latest`, or a digest. */
+const pinned = (image: string) =>
+    /@sha256:[0-9a-f]{64}$/.test(image) || /^[^@\s]+:(?!latest$)[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(image.slice(image.lastIndexOf("/") + 1));
+
 describe("catalog entries", () => {
     for (const t of Object.values(CATALOG).filter((e) => e.type !== "app")) {
         describe(t.type, () => {
             it("pins its image to an explicit version", () => {
-                assert.ok(["tag", "digest"].includes(imagePin(t.image)), t.image);
+                assert.ok(pinned(t.image), t.image);
             });
 
             it("runs as a non-root user unless it declares root host access", () => {
@@ -150,13 +148,20 @@ describe("catalog entries", () => {
                 const secretValues = await Promise.all(Object.values(c.secretEnv ?? {}).map(valueOf));
                 if (t.owns?.password) assert.ok(secretValues.some((v) => v.includes(PASSWORD)), "the generated password");
                 if (t.owns?.token) assert.ok(secretValues.some((v) => v.includes(TOKEN)), "the generated token");
-                for (const o of Object.values(c.secretEnv ?? {})) assert.ok(pulumi.Output.isInstance(o));
+                for (const [k, o] of Object.entries(c.secretEnv ?? {})) assert.equal(await pulumi.isSecret(o), true, `${k} is a secret`);
             });
 
-            it("offers its credentials to consumers", () => {
+            it("offers its credentials to consumers, as secrets", async () => {
                 const conn = t.connection?.(context(t)) ?? {};
-                if (t.owns?.password) assert.ok(conn.password && conn.username, "username and password");
-                if (t.owns?.token) assert.ok(conn.token, "token");
+                if (t.owns?.password) {
+                    assert.match(String(conn.username), /^[a-z][a-z0-9@.]*$/, "a username");
+                    assert.equal(await valueOf(pulumi.output(conn.password)), PASSWORD);
+                    assert.equal(await pulumi.isSecret(pulumi.output(conn.password)), true, "the password is a secret");
+                }
+                if (t.owns?.token) {
+                    assert.equal(await valueOf(pulumi.output(conn.token)), TOKEN);
+                    assert.equal(await pulumi.isSecret(pulumi.output(conn.token)), true, "the token is a secret");
+                }
             });
         });
     }
@@ -174,12 +179,16 @@ describe("catalog entries", () => {
                 assert.ok(t.metrics?.(context(t)), "and exposes metrics");
             });
         }
-        it("no other entry asks for the host", () => {
-            assert.deepEqual(ENTRIES.filter((t) => t.hostAccess).map((t) => t.type).sort(), ["cadvisor", "node-exporter"]);
+        it("no other entry asks for the host but docker-proxy (the Docker socket, read-only)", () => {
+            assert.deepEqual(Object.values(CATALOG).filter((t) => t.hostAccess).map((t) => t.type).sort(), ["cadvisor", "docker-proxy", "node-exporter"]);
         });
         it("node-exporter's collectors read the mounted host paths", () => {
-            const args = text(configured(nodeExporter).args);
-            for (const m of nodeExporter.hostAccess!.mounts) assert.ok(args.includes(m.path), m.path);
+            assert.deepEqual(nodeExporter.hostAccess!.mounts, [
+                { hostPath: "/proc", path: "/host/proc" },
+                { hostPath: "/sys", path: "/host/sys" },
+                { hostPath: "/", path: "/host/root" },
+            ]);
+            assert.deepEqual(configured(nodeExporter).args, ["--path.procfs=/host/proc", "--path.sysfs=/host/sys", "--path.rootfs=/host/root"]);
         });
     });
 
@@ -191,10 +200,9 @@ describe("catalog entries", () => {
 
         for (const [t, type] of [[postgresExporter, "postgres"], [redisExporter, "redis"], [redisCommander, "redis"]] as const) {
             it(`${t.type} without a ${type} in uses is a config error at its uses`, () => {
-                assert.throws(
-                    () => t.configure!(context(t, ["api"]), PEERS),
-                    (e: Error) => e.message.startsWith(`slipway:services.${t.type}.uses: `) && e.message.includes(type),
-                );
+                assert.throws(() => t.configure!(context(t, ["api"]), PEERS), {
+                    message: `slipway:services.${t.type}.uses: ${t.type} needs a service of type ${type}`,
+                });
             });
         }
 
@@ -235,7 +243,7 @@ describe("catalog entries", () => {
         it("pgadmin: e-mail login, generated password, the postgres it uses registered without a password", async () => {
             const c = pgadmin.configure!(context(pgadmin, ["db"]), PEERS);
             assert.match(String(c.env!.PGADMIN_DEFAULT_EMAIL), /^[^@\s]+@[^@\s]+\.[a-z]+$/);
-            assert.ok(c.secretEnv!.PGADMIN_DEFAULT_PASSWORD);
+            assert.equal(await valueOf(c.secretEnv!.PGADMIN_DEFAULT_PASSWORD), PASSWORD);
             const servers = JSON.parse(await valueOf(pulumi.output(c.files![0].content)));
             assert.deepEqual(Object.values(servers.Servers).map((s: any) => [s.Host, s.Port, s.Username]), [["db", 5432, "slipway"]]);
             assert.deepEqual(pgadmin.configure!(context(pgadmin), PEERS).files, []);

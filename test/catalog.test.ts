@@ -1,6 +1,5 @@
 // The catalog as data: what every entry must say about its service, checked for all of them.
 import { strict as assert } from "assert";
-import { createHmac } from "crypto";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -9,6 +8,7 @@ import { CATALOG } from "../components/catalog";
 import { minioMetricsToken } from "../components/catalog/minio";
 import { VAULT_START } from "../components/catalog/vault";
 import { ALL_TYPES } from "./bad-configs";
+import { minioAcceptsMetricsToken } from "./tools";
 
 describe("catalog", () => {
     it("covers every type of SPEC.md's catalog, and app", () => {
@@ -17,18 +17,40 @@ describe("catalog", () => {
 });
 
 describe("minio metrics token", () => {
-    it("is the HS512 JWT `mc admin prometheus generate` makes: sub = access key, iss = prometheus", () => {
+    // Known answers, computed with openssl (HMAC-SHA512, base64url without padding), for access key
+    // "slipway", secret key "s3cr3t-key" and an expiry of 2100-01-01T00:00:00Z (4102444800).
+    /** What `mc admin prometheus generate` signs (golang-jwt StandardClaims: exp, iss, sub). */
+    const MC_TOKEN =
+        "eyJhbGciOiJIUzUxMiIsInR5cCI6IkpXVCJ9.eyJleHAiOjQxMDI0NDQ4MDAsImlzcyI6InByb21ldGhldXMiLCJzdWIiOiJzbGlwd2F5In0." +
+        "KFBYpFeUw1exgbldsHV7uTfZzuPRFRJseWRKvbq7PaTzBQ-y9NJDHtuhL56Km2KKtWNrb3a0o044oadRTHsp7A";
+    /** The same claims in the order Slipway writes them (exp, sub, iss). */
+    const SLIPWAY_TOKEN =
+        "eyJhbGciOiJIUzUxMiIsInR5cCI6IkpXVCJ9.eyJleHAiOjQxMDI0NDQ4MDAsInN1YiI6InNsaXB3YXkiLCJpc3MiOiJwcm9tZXRoZXVzIn0." +
+        "58GktmDHo9UucDSWbhhYyakl00ycIJRQRYBvmQy2enpIgXJiM0ERmXDetFCDdJ_mZGZmYmSqO1Eghn7OGIVCzQ";
+    const USERS = { slipway: "s3cr3t-key" };
+
+    it("the stand-in for MinIO's check accepts mc's token, and refuses a wrong key, a tampered token or an expired one", () => {
+        assert.deepEqual(minioAcceptsMetricsToken(MC_TOKEN, USERS).claims, { exp: 4102444800, iss: "prometheus", sub: "slipway" });
+        assert.throws(() => minioAcceptsMetricsToken(MC_TOKEN, { slipway: "other-key" }), { message: "signature is invalid" });
+        assert.throws(() => minioAcceptsMetricsToken(MC_TOKEN, { admin: "s3cr3t-key" }), { message: "unknown access key slipway" });
+        const [h, , sig] = MC_TOKEN.split(".");
+        const forged = Buffer.from('{"exp":4102444800,"iss":"prometheus","sub":"admin"}').toString("base64url");
+        assert.throws(() => minioAcceptsMetricsToken(`${h}.${forged}.${sig}`, { admin: "s3cr3t-key" }), { message: "signature is invalid" });
+        assert.throws(() => minioAcceptsMetricsToken(MC_TOKEN, USERS, 4102444800), { message: "token is expired (exp 4102444800)" });
+        assert.throws(() => minioAcceptsMetricsToken(`${MC_TOKEN}==`, USERS), /malformed token/);
+    });
+
+    it("is an HS512 JWT MinIO accepts from access key and secret key: sub = access key, iss = prometheus, valid until 2100", () => {
         const token = minioMetricsToken("slipway", "s3cr3t-key");
-        const [header, claims, signature] = token.split(".");
-        assert.deepEqual(JSON.parse(Buffer.from(header, "base64url").toString()), { alg: "HS512", typ: "JWT" });
-        const c = JSON.parse(Buffer.from(claims, "base64url").toString());
-        assert.equal(c.sub, "slipway");
-        assert.equal(c.iss, "prometheus");
-        assert.ok(c.exp > Date.UTC(2090, 0, 1) / 1000, "does not expire within the platform's life");
-        const expected = createHmac("sha512", "s3cr3t-key").update(`${header}.${claims}`).digest("base64url");
-        assert.equal(signature, expected);
-        assert.notEqual(minioMetricsToken("slipway", "other-key"), token, "depends on the secret key");
-        assert.equal(minioMetricsToken("slipway", "s3cr3t-key"), token, "stable across runs (no diff on every update)");
+        const { header, claims } = minioAcceptsMetricsToken(token, USERS);
+        assert.deepEqual(header, { alg: "HS512", typ: "JWT" });
+        assert.deepEqual(claims, { exp: 4102444800, iss: "prometheus", sub: "slipway" });
+        assert.throws(() => minioAcceptsMetricsToken(token, { slipway: "other-key" }), { message: "signature is invalid" });
+        assert.equal(minioAcceptsMetricsToken(minioMetricsToken("ops", "k2"), { ops: "k2" }).claims.sub, "ops");
+    });
+
+    it("is the known answer for a fixed secret, so the scrape config does not change on every update", () => {
+        assert.equal(minioMetricsToken("slipway", "s3cr3t-key"), SLIPWAY_TOKEN);
     });
 });
 

@@ -115,6 +115,14 @@ const NO_OPTIONS: Recorded["options"] = { protect: false, retainOnDelete: false,
 async function runWithCliConfig(config: Record<string, string>, opts: RunOptions & { stack: string }, into: Recorded[] = []): Promise<Run> {
     const generated: string[] = [];
     const failures: Error[] = [];
+    // The engine stops an update at its first failed step; outputs that wait on it never settle.
+    let fail: (e: Error) => void = () => undefined;
+    const failed = new Promise<never>((_, reject) => (fail = reject));
+    failed.catch(() => undefined);
+    const failure = (e: Error) => {
+        failures.push(e);
+        fail(e);
+    };
     const claimed = new Map<string, string>();
     const failing = new Set(opts.failing ?? []);
     const preview = opts.preview ?? false;
@@ -125,7 +133,11 @@ async function runWithCliConfig(config: Record<string, string>, opts: RunOptions
                 const key = `${args.type}::${args.name}`;
                 const request = requests.get(key);
                 into.push({ type: args.type, name: args.name, urn: request?.urn ?? "", inputs: args.inputs, dependsOn: request?.dependsOn ?? [], provider: args.provider, options: request?.options ?? NO_OPTIONS });
-                if (!preview && failing.has(args.name)) throw new Error(`${args.name}: exit status 1`);
+                if (!preview && failing.has(args.name)) {
+                    const e = new Error(`${args.name}: exit status 1`);
+                    failure(e);
+                    throw e;
+                }
                 const physical = physicalName(args.type, args.inputs);
                 if (physical) {
                     const owner = claimed.get(physical);
@@ -167,7 +179,7 @@ async function runWithCliConfig(config: Record<string, string>, opts: RunOptions
         const duplicate = urns.register(mockUrn, req.getParent(), req.getType(), req.getName());
         const urn = urns.urnOf(mockUrn, req.getParent(), req.getType(), req.getName());
         if (duplicate) {
-            failures.push(new Error(duplicate));
+            failure(new Error(duplicate));
             return callback(new Error(duplicate), undefined);
         }
         // urn:pulumi:<stack>::<project>::<parent types$>type::name -> "type::name"
@@ -188,14 +200,14 @@ async function runWithCliConfig(config: Record<string, string>, opts: RunOptions
             },
         });
         return register(req, (err: Error | null, resp: unknown) => {
-            if (err) failures.push(err);
+            if (err) failure(err);
             callback(err, resp);
         });
     };
     pulumi.runtime.setAllConfig(config);
     // A failed registration rejects promises the program does not await: catch them here, as
     // the CLI's language host does (it fails the update), instead of letting them escape.
-    const unhandled = (reason: unknown) => failures.push(reason instanceof Error ? reason : new Error(String(reason)));
+    const unhandled = (reason: unknown) => failure(reason instanceof Error ? reason : new Error(String(reason)));
     process.on("unhandledRejection", unhandled);
     try {
         // Loaded after the mocks are set, as Pulumi's testing guide requires.
@@ -205,10 +217,10 @@ async function runWithCliConfig(config: Record<string, string>, opts: RunOptions
         const secretOutputs: Record<string, boolean> = {};
         for (const [key, value] of Object.entries(out)) {
             if (key === "target" || value === undefined) continue;
-            outputs[key] = await settle(pulumi.output(value));
-            secretOutputs[key] = await pulumi.isSecret(pulumi.output(value));
+            outputs[key] = await Promise.race([settle(pulumi.output(value)), failed]);
+            secretOutputs[key] = await Promise.race([pulumi.isSecret(pulumi.output(value)), failed]);
         }
-        await waitForRPCs();
+        await Promise.race([waitForRPCs(), failed]);
         await new Promise((r) => setImmediate(r));
         if (failures.length > 0) throw failures[0];
         return { resources: into, generated, outputs: outputs as Run["outputs"], secretOutputs };
@@ -258,11 +270,4 @@ export function plainTextLeaks(run: Run): string[] {
     if (run.generated.some((g) => endpoints.includes(g))) leaks.push("output endpoints");
     if (!run.secretOutputs.credentials) leaks.push("output credentials is not a secret");
     return [...new Set(leaks)];
-}
-
-/** Transitional: a stack file's raw `config:` map, for tests not yet moved to runStack. */
-export function stackConfig(stack: string): Record<string, unknown> {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const YAML = require("yaml");
-    return (YAML.parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8"))?.config ?? {}) as Record<string, unknown>;
 }

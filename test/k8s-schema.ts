@@ -33,6 +33,7 @@ const MODELS: Record<string, any> = {
     "kubernetes:networking.k8s.io/v1:NetworkPolicy": require("kubernetes-models/networking.k8s.io/v1").NetworkPolicy,
     "kubernetes:networking.k8s.io/v1:Ingress": require("kubernetes-models/networking.k8s.io/v1").Ingress,
     "kubernetes:policy/v1:PodDisruptionBudget": require("kubernetes-models/policy/v1").PodDisruptionBudget,
+    "kubernetes:storage.k8s.io/v1:StorageClass": require("kubernetes-models/storage.k8s.io/v1").StorageClass,
 };
 
 /** Throws with the object's name and the schema's complaint when one is invalid; a type without a model is an error too. */

@@ -7,9 +7,6 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
-import { CATALOG } from "../components/catalog";
-import { envPrefix, mergeServices } from "../components/config/validate";
-import { RULES_FILE } from "../components/generated/prometheus";
 import { K, mainContainer, objects, validateAgainstSchema, workloads } from "./k8s-schema";
 import { check } from "./tools";
 import { containers, envOf, plain, plainTextLeaks, Recorded, ROOT, Run, runExpectingError, runProgram } from "./harness";
@@ -61,8 +58,43 @@ const SEEDED_EDGES: Record<(typeof PLATFORMS)[number], string[]> = {
     ],
 };
 
+// What each catalog type must be, written out from the images' documentation and README's
+// catalog table, never read from the catalog under test.
+
+/** The ports each type's image listens on by default; the first is the one consumers use. */
+const PORTS: Record<string, number[]> = {
+    postgres: [5432], redis: [6379], vault: [8200], neo4j: [7687, 7474], opa: [8181], minio: [9000, 9001],
+    rabbitmq: [5672, 15672, 15692], consul: [8500, 8600], kong: [8000, 8001, 8100], nginx: [8080],
+    prometheus: [9090], grafana: [3000], alertmanager: [9093], jaeger: [4318, 4317, 16686, 13133, 8888],
+    cadvisor: [8080], "node-exporter": [9100], "postgres-exporter": [9187], "redis-exporter": [9121],
+    qdrant: [6333, 6334], chromadb: [8000], ollama: [11434], mailhog: [1025, 8025], pgadmin: [5050],
+    "redis-commander": [8081], jupyter: [8888], "docker-proxy": [2375],
+};
+
+/** Types that keep data on a volume (a StatefulSet on Kubernetes). */
+const STATEFUL = [
+    "postgres", "redis", "vault", "neo4j", "minio", "rabbitmq", "consul", "prometheus", "grafana", "alertmanager",
+    "qdrant", "chromadb", "ollama", "pgadmin", "jupyter",
+];
+
+/** The credential each type generates and hands its consumers (S_PASSWORD, or S_TOKEN). */
+const CREDENTIAL: Record<string, "password" | "token"> = {
+    postgres: "password", redis: "password", neo4j: "password", minio: "password", rabbitmq: "password",
+    grafana: "password", pgadmin: "password", "redis-commander": "password",
+    vault: "token", qdrant: "token", jupyter: "token",
+};
+
+/** Types that expose Prometheus metrics, and so get a scrape job. */
+const METRICS = [
+    "vault", "opa", "minio", "rabbitmq", "consul", "kong", "prometheus", "grafana", "alertmanager", "jaeger",
+    "cadvisor", "node-exporter", "postgres-exporter", "redis-exporter", "qdrant", "jupyter",
+];
+
 /** Types that run only where the host is reachable: refused on Kubernetes targets. */
-const HOST_TYPES = Object.values(CATALOG).filter((t) => t.hostAccess).map((t) => t.type);
+const HOST_TYPES = ["cadvisor", "node-exporter", "docker-proxy"];
+
+/** README: S is the service's name in upper case, every character outside A-Z0-9 turned into `_`. */
+const prefix = (service: string) => service.toUpperCase().replace(/[^A-Z0-9]/g, "_");
 
 interface Definition {
     description: string;
@@ -72,14 +104,23 @@ interface Definition {
 
 const definition = (name: string): Definition => YAML.parse(fs.readFileSync(path.join(ROOT, "platforms", `${name}.yaml`), "utf8"));
 
-/** The definition's services as the target sees them, after its per-target adjustment. */
-const servicesOn = (def: Definition, target: Target): Record<string, any> =>
-    mergeServices(def.services, def.targets?.[target]?.services ?? {}) as Record<string, any>;
+/** The definition's services as the target sees them: `targets.<target>.services` merged key by key over them; null leaves one out. */
+function servicesOn(def: Definition, target: Target): Record<string, any> {
+    const services: Record<string, any> = { ...def.services };
+    for (const [name, override] of Object.entries(def.targets?.[target]?.services ?? {})) {
+        if (override === null) delete services[name];
+        else services[name] = { ...services[name], ...(override as object) };
+    }
+    return services;
+}
 
 const edges = (services: Record<string, any>) =>
     Object.entries(services).flatMap(([name, s]) => ((s.uses ?? []) as string[]).map((u) => `${name}->${u}`));
 
-const portOf = (svc: any): number => svc.port ?? CATALOG[svc.type].ports[0].port;
+/** Every port a service listens on, first the one its consumers use. */
+const portsOf = (svc: any): number[] => (svc.type === "app" ? [svc.port] : PORTS[svc.type]);
+const portOf = (svc: any): number => portsOf(svc)[0];
+const isPublic = (svc: any) => svc.public === true || svc.hostPort !== undefined;
 
 const TARGET_CONFIG: Record<Target, Record<string, unknown>> = {
     docker: {},
@@ -157,9 +198,10 @@ describe("bundled platforms", () => {
                             }
                             for (const n of pods) {
                                 const w = workloads(run).find((x) => x.metadata.name === n);
-                                const stateful = (CATALOG[services[n].type].volumes ?? []).length > 0;
-                                assert.equal(w.kind, stateful ? "StatefulSet" : "Deployment", n);
-                                assert.ok(objects(run, K.service).some((s) => s.metadata.name === n), `${n} has a Service`);
+                                assert.equal(w.kind, STATEFUL.includes(services[n].type) ? "StatefulSet" : "Deployment", n);
+                                const svc = objects(run, K.service).find((s) => s.metadata.name === n);
+                                assert.ok(svc, `${n} has a Service`);
+                                assert.deepEqual(svc.spec.ports.map((p: any) => [p.port, p.targetPort]), portsOf(services[n]).map((p) => [p, p]), `${n} Service ports`);
                             }
                         }
                     });
@@ -168,13 +210,10 @@ describe("bundled platforms", () => {
                         let checked = 0;
                         for (const [consumer, s] of Object.entries(services)) {
                             for (const used of (s.uses ?? []) as string[]) {
-                                const S = envPrefix(used);
-                                const type = CATALOG[services[used].type];
+                                const S = prefix(used);
+                                const credential = CREDENTIAL[services[used].type];
                                 const port = String(portOf(services[used]));
-                                const credentialVars = [
-                                    ...(type.owns?.password ? [`${S}_PASSWORD`, `${S}_URL`] : []),
-                                    ...(type.owns?.token ? [`${S}_TOKEN`, `${S}_URL`] : []),
-                                ];
+                                const credentialVars = credential ? [`${S}_${credential.toUpperCase()}`, `${S}_URL`] : [];
                                 if (onDocker(target)) {
                                     const env = envOf(serviceContainers(run).find((c) => c.name === consumer)!);
                                     assert.equal(env[`${S}_HOST`], used, `${consumer}: ${S}_HOST`);
@@ -182,8 +221,11 @@ describe("bundled platforms", () => {
                                     assert.ok(env[`${S}_URL`]?.includes(`${used}:${port}`), `${consumer}: ${S}_URL ${env[`${S}_URL`]}`);
                                     // A consumer with credentials of its own (a Vault token, an app's database login) gets those.
                                     const creds = run.outputs.credentials[used]?.consumers?.[consumer] ?? run.outputs.credentials[used];
-                                    if (type.owns?.password) assert.equal(env[`${S}_PASSWORD`], creds.password, `${consumer}: ${S}_PASSWORD`);
-                                    if (type.owns?.token) assert.equal(env[`${S}_TOKEN`], creds.token, `${consumer}: ${S}_TOKEN`);
+                                    if (credential) {
+                                        const v = `${S}_${credential.toUpperCase()}`;
+                                        assert.ok(run.generated.includes(env[v]), `${consumer}: ${v} is a generated value, not ${env[v]}`);
+                                        assert.equal(env[v], creds?.[credential], `${consumer}: ${v} is the one in the credentials output`);
+                                    }
                                     if (services[used].type === "postgres") {
                                         assert.equal(env[`${S}_DATABASE`], s.type === "app" ? consumer.replace(/-/g, "_") : "app", `${consumer}: ${S}_DATABASE`);
                                     }
@@ -225,10 +267,18 @@ describe("bundled platforms", () => {
                     });
 
                     if (onDocker(target)) {
+                        it("publishes every port of a public service and none of a private one", () => {
+                            for (const [n, s] of Object.entries(services)) {
+                                const ports = plain(serviceContainers(run).find((c) => c.name === n)!.inputs.ports) ?? [];
+                                assert.deepEqual(ports.map((p: any) => p.internal), isPublic(s) ? portsOf(s) : [], n);
+                            }
+                        });
+
                         it("publishes the host ports the definition asks for, on 127.0.0.1 (on ec2: behind the admin-only firewall)", () => {
                             for (const [n, s] of Object.entries(services).filter(([, s]) => s.hostPort !== undefined)) {
                                 const ports = plain(serviceContainers(run).find((c) => c.name === n)!.inputs.ports);
                                 const first = ports.find((p: any) => p.internal === portOf(s));
+                                assert.ok(first, `${n} publishes its port ${portOf(s)}: ${JSON.stringify(ports)}`);
                                 assert.equal(first.external, s.hostPort, n);
                                 assert.equal(first.ip, target === "ec2" ? "0.0.0.0" : "127.0.0.1", n);
                                 assert.equal(run.outputs.endpoints[n].split(":").pop(), String(s.hostPort), n);
@@ -260,9 +310,9 @@ describe("bundled platforms", () => {
                     it("prometheus.yml and its rules pass promtool, with a job for every service that has metrics", () => {
                         for (const u of uploads(prometheus)) fs.writeFileSync(path.join(dir, path.basename(u.file)), u.content);
                         assert.match(check("promtool", ["check", "config", path.join(dir, "prometheus.yml")]), /SUCCESS/);
-                        assert.match(check("promtool", ["check", "rules", path.join(dir, RULES_FILE)]), /SUCCESS/);
+                        assert.match(check("promtool", ["check", "rules", path.join(dir, "slipway-rules.yml")]), /SUCCESS/);
                         const jobs = YAML.parse(fs.readFileSync(path.join(dir, "prometheus.yml"), "utf8")).scrape_configs.map((j: any) => j.job_name);
-                        const expected = Object.entries(def.services).filter(([, s]) => s.type !== "app" && CATALOG[s.type].metrics).map(([n]) => n);
+                        const expected = Object.entries(def.services).filter(([, s]) => METRICS.includes(s.type)).map(([n]) => n);
                         assert.deepEqual([...jobs].sort(), expected.sort());
                     });
                 } else {

@@ -1,9 +1,12 @@
 // The operator's scripts: the preflight's findings and the endpoint checks, against real sockets.
 import { strict as assert } from "assert";
+import * as fs from "fs";
 import * as http from "http";
 import * as net from "net";
+import * as os from "os";
 import { spawnSync } from "child_process";
 import * as path from "path";
+import * as YAML from "yaml";
 import { dockerFindings, portsInUse } from "../scripts/lib/preflight";
 import { checkEndpoint, inPlatform, report } from "../scripts/lib/verify";
 import { ROOT } from "./harness";
@@ -53,14 +56,40 @@ describe("preflight", () => {
         assert.deepEqual(findings.map((f) => f.message), [`127.0.0.1:${taken}, the host port of gateway, is already in use by another process`]);
     });
 
-    it("reports invalid stack config with the program's own messages, and passes a valid non-docker stack", () => {
-        const run = (stack: string) => spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "scripts/preflight.ts"), stack], { cwd: ROOT, encoding: "utf8" });
-        const prod = run("prod");
-        assert.equal(prod.status, 0, prod.stderr);
-        assert.match(prod.stdout, /stack prod \(eks\) is ready to deploy/);
-        const missing = run("nope");
-        assert.equal(missing.status, 1);
-        assert.match(missing.stderr, /no stack file Pulumi\.nope\.yaml/);
+    describe("the stack's config", () => {
+        /** Runs scripts/preflight.ts of the project in `dir` for `stack`. */
+        const preflight = (dir: string, stack: string) =>
+            spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(dir, "scripts/preflight.ts"), stack], { cwd: dir, encoding: "utf8" });
+
+        it("passes a valid non-docker stack, and refuses a stack that has no file", () => {
+            const prod = preflight(ROOT, "prod");
+            assert.equal(prod.status, 0, prod.stderr);
+            assert.match(prod.stdout, /stack prod \(eks\) is ready to deploy/);
+            const missing = preflight(ROOT, "nope");
+            assert.deepEqual([missing.status, missing.stdout, missing.stderr], [1, "", "✗ validating stack config: Stack 'nope' is missing configuration value 'target' (there is no Pulumi.nope.yaml)\n"]);
+        });
+
+        it("reports invalid stack config with the program's own messages, and exits 1", () => {
+            // A copy of the project, so that its stack file is seen by the preflight alone.
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-preflight-"));
+            try {
+                for (const d of ["components", "scripts", "platforms"]) fs.cpSync(path.join(ROOT, d), path.join(dir, d), { recursive: true });
+                for (const f of ["Pulumi.yaml", "tsconfig.json"]) fs.copyFileSync(path.join(ROOT, f), path.join(dir, f));
+                fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
+                const services = {
+                    vault: { type: "vault" },
+                    redis: { type: "redis" },
+                    gateway: { type: "app", image: "ghcr.io/acme/api:1.4.2", port: 3000, uses: ["redis", "vault2"] },
+                };
+                fs.writeFileSync(path.join(dir, "Pulumi.broken.yaml"), YAML.stringify({ config: { "slipway:target": "docker", "slipway:services": services } }));
+                const r = preflight(dir, "broken");
+                assert.equal(r.stderr, '✗ slipway:services.gateway.uses[1]: unknown service "vault2"\n');
+                assert.equal(r.stdout, "", "nothing is checked past the config");
+                assert.equal(r.status, 1);
+            } finally {
+                fs.rmSync(dir, { recursive: true, force: true });
+            }
+        });
     });
 });
 

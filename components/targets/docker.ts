@@ -9,14 +9,21 @@
 // - data lives in named volumes that a one-shot init container chowns to that user before the
 //   service first starts, so an image never has to chown or chmod its data directory itself
 //   (the Neo4j "chmod: Operation not permitted" failure in SEEDS.md cannot happen).
+// - one-shot containers (that chown, the bootstrap tasks) must succeed before anything waiting
+//   for them starts: docker-run.ts says why the provider alone cannot promise that.
 // - host ports are published only for public services, on `slipway:bindAddress` (127.0.0.1).
 // - every container has a health check, and the provider waits for it to pass (`wait`), so a
-//   container that uses another is created only after that one is healthy.
+//   container that uses another is created only after that one is healthy. The provider waits
+//   at create only, and ignores later changes to `healthcheck` and `tmpfs` (kreuzwerker v4.5.0
+//   resourceDockerContainerUpdate acts on restart and resource limits alone), so a service
+//   container is replaced on any change (`replaceOnChanges: ["*"]`), which also re-creates one
+//   whose health wait failed instead of "updating" it (an initialization error is replaced only
+//   with "*": @pulumi/pulumi resource.d.ts, replaceOnChanges).
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { PlatformSpec, Probe, SecretRef, Task, Workload } from "../model";
 import { Deployed, Materializer } from "../service";
-
+import { runOnce } from "./docker-run";
 import { HELPER_IMAGE } from "./images";
 
 /** Image of the one-shot container that hands each data volume to the service's user. */
@@ -47,6 +54,13 @@ export function dockerHealthTest(probe: Probe): string[] {
     return ["CMD-SHELL", `nc -z 127.0.0.1 ${port} || bash -c '</dev/tcp/127.0.0.1/${port}'`];
 }
 
+/**
+ * A container that runs once: created, not started, and never restarted, so that
+ * docker-run.ts can start it and see how it exits (`mustRun: false`: the provider otherwise
+ * marks a stopped container for a restart on the next up).
+ */
+const ONE_SHOT = { start: false, mustRun: false, restart: "no" } as const;
+
 /** Options for Docker engines others build (the ec2 host). */
 export interface DockerOptions {
     /** A provider for a remote engine; the default provider (DOCKER_HOST) otherwise. */
@@ -55,6 +69,8 @@ export interface DockerOptions {
     readonly publicHost?: pulumi.Input<string>;
     /** Resources the engine is ready only after (the host's Docker install). */
     readonly after?: readonly pulumi.Resource[];
+    /** DOCKER_HOST for the docker CLI that runs one-shot containers, when the engine is remote. */
+    readonly dockerHost?: pulumi.Input<string>;
 }
 
 /** `KEY=value` strings; the list is a secret as soon as one value is. */
@@ -93,15 +109,15 @@ export class DockerTarget implements Materializer {
         }));
         const mounts = volumes.map(({ spec, volume }) => ({ type: "volume", source: volume.name, target: spec.path }));
 
-        const ready: pulumi.Resource[] = [];
-        let volumeInit: docker.Container | undefined;
+        let volumeInit: pulumi.Resource | undefined;
         if (mounts.length > 0) {
             // Runs once per volume set as root with CAP_CHOWN alone, and exits; the service then
             // owns its data directories whatever the image or the volume held before.
-            volumeInit = new docker.Container(
+            const name = `${this.prefix}-${w.name}-volume-init`;
+            const container = new docker.Container(
                 `${w.name}-volume-init`,
                 {
-                    name: `${this.prefix}-${w.name}-volume-init`,
+                    name,
                     image: this.volumeInitImage().imageId,
                     command: ["chown", `${w.user.uid}:${w.user.gid}`, ...w.volumes.map((v) => v.path)],
                     user: "0:0",
@@ -109,13 +125,12 @@ export class DockerTarget implements Materializer {
                     securityOpts: ["no-new-privileges:true"],
                     networkMode: "none",
                     mounts,
-                    attach: true,
-                    mustRun: false,
-                    restart: "no",
+                    ...ONE_SHOT,
                     labels: this.labels(w, "volume-init"),
                 },
                 opts,
             );
+            volumeInit = runOnce(`${w.name}-volume-init`, container, name, { parent, dockerHost: this.options.dockerHost });
         }
 
         const replicas = Array.from({ length: w.replicas }, (_, i) => {
@@ -156,25 +171,31 @@ export class DockerTarget implements Materializer {
                     restart: "unless-stopped",
                     labels: this.labels(w, "service"),
                 },
-                { ...opts, dependsOn: [this.network, ...after, ...(volumeInit ? [volumeInit] : [])] },
+                {
+                    ...opts,
+                    dependsOn: [this.network, ...after, ...(volumeInit ? [volumeInit] : [])],
+                    replaceOnChanges: ["*"],
+                    deleteBeforeReplace: true,
+                },
             );
         });
-        ready.push(...replicas);
 
-        return { ready, endpoint: this.endpoint(w) };
+        return { ready: replicas, endpoint: this.endpoint(w) };
     }
 
     /**
-     * A bootstrap job: a one-shot container on the stack's network that the provider attaches to
-     * and waits for. It is made again, and so runs again, whenever its inputs change.
+     * A bootstrap job: a one-shot container on the stack's network, run to completion by
+     * docker-run.ts; a non-zero exit fails the deploy. It is made again, and so runs again,
+     * whenever its inputs change.
      */
     public runTask(t: Task, parent: pulumi.ComponentResource, after: readonly pulumi.Resource[]): pulumi.Resource {
         const opts = { parent, provider: this.options.provider, dependsOn: [this.network, ...after] };
         const image = new docker.RemoteImage(`${t.name}-image`, { name: t.image, keepLocally: true }, opts);
-        return new docker.Container(
+        const name = `${this.prefix}-${t.name}`;
+        const container = new docker.Container(
             t.name,
             {
-                name: `${this.prefix}-${t.name}`,
+                name,
                 image: image.imageId,
                 entrypoints: [...t.command],
                 envs: envList(t.env, t.secretEnv),
@@ -184,14 +205,12 @@ export class DockerTarget implements Materializer {
                 uploads: t.files.map((f) => ({ file: f.path, content: f.secret ? pulumi.secret(f.content) : f.content })),
                 networksAdvanced: [{ name: this.network.name }],
                 memory: 256,
-                attach: true,
-                logs: true,
-                mustRun: false,
-                restart: "no",
+                ...ONE_SHOT,
                 labels: this.labels({ name: t.service }, "task"),
             },
             opts,
         );
+        return runOnce(t.name, container, name, { parent, dockerHost: this.options.dockerHost });
     }
 
     /** One pull of the volume-init image for the whole stack, made when a service first needs it. */

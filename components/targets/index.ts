@@ -58,11 +58,11 @@ export function materializerFor(spec: PlatformSpec, parent: pulumi.Resource): Ma
             return new KubernetesTarget(spec, parent, servicePorts(spec));
         }
         case "eks": {
-            const { EksTarget } = require("./aws") as typeof import("./aws");
+            const { EksTarget } = require("./aws/eks-target") as typeof import("./aws/eks-target");
             return new EksTarget(spec, parent, servicePorts(spec));
         }
         case "ec2": {
-            const { Ec2Target } = require("./aws") as typeof import("./aws");
+            const { Ec2Target } = require("./aws/ec2-target") as typeof import("./aws/ec2-target");
             return new Ec2Target(spec, parent);
         }
         default:

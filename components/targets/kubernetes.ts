@@ -26,6 +26,10 @@ type PodTemplate = k8s.types.input.core.v1.PodTemplateSpec;
 /** Node ports that kind/cluster.yaml maps to 127.0.0.1 on the operator's machine. */
 export const KIND_NODE_PORTS = { first: 30000, count: 20 } as const;
 
+/** A bootstrap Job's retries and deadline: a failure surfaces within the provider's 10-minute await. */
+export const JOB_RETRIES = 2;
+export const JOB_DEADLINE_SECONDS = 300;
+
 /** Label that marks a pod as allowed to connect to service `name`. */
 export const reachLabel = (name: string) => `reaches.slipway.dev/${name}`;
 
@@ -58,6 +62,19 @@ export function kubernetesProbes(probe: Probe): { readinessProbe: Probe8s; liven
     // A startup probe holds liveness off until a slow starter is up.
     const startup = { ...handler, periodSeconds: 5, timeoutSeconds: 5, failureThreshold: Math.max(6, Math.ceil(probe.startSeconds / 5) + 6) };
     return { readinessProbe: readiness, livenessProbe: liveness, startupProbe: startup };
+}
+
+/**
+ * A digest of the credentials a pod reads through secretKeyRef. A changed Secret changes no pod
+ * spec, so without it a rotated password would reach neither a running Deployment nor a Job,
+ * which only runs again when its template changes (pulumi-kubernetes provider/pkg/provider/
+ * diff.go: a Job's .spec.template forces its replacement). A truncated SHA-256 of generated
+ * values tells nothing about them, so the digest is kept as plain text, diffable in a preview.
+ */
+function credentialsDigest(secretEnv: Readonly<Record<string, SecretRef>>): pulumi.Output<string> {
+    const entries = Object.entries(secretEnv).sort(([a], [b]) => a.localeCompare(b));
+    const digest = pulumi.all(entries.map(([k, r]) => pulumi.interpolate`${k}=${r.value}`)).apply((v) => createHash("sha256").update(v.join("\0")).digest("hex").slice(0, 16));
+    return pulumi.unsecret(digest);
 }
 
 /** Waits on the used services' host names and ports, as the app itself will connect. */
@@ -95,6 +112,8 @@ export interface KubernetesOptions {
     readonly external?: ReadonlyMap<string, { readonly cidr: string; readonly port: number }>;
     /** Annotations of a service account of its own for a workload that needs a cloud identity. */
     readonly serviceAccount?: (w: Workload) => Record<string, pulumi.Input<string>> | undefined;
+    /** The StorageClass of data volumes when the stack names none (EKS makes its own); they wait for it. */
+    readonly storageClass?: { readonly name: string; readonly resource: pulumi.Resource };
 }
 
 export class KubernetesTarget implements Materializer {
@@ -106,6 +125,7 @@ export class KubernetesTarget implements Materializer {
     private readonly loadBalancerSourceRanges?: readonly string[];
     private readonly external: ReadonlyMap<string, { readonly cidr: string; readonly port: number }>;
     private readonly serviceAccount: (w: Workload) => Record<string, pulumi.Input<string>> | undefined;
+    private readonly storageClass?: { readonly name: string; readonly resource: pulumi.Resource };
 
     constructor(
         private readonly spec: PlatformSpec,
@@ -118,6 +138,7 @@ export class KubernetesTarget implements Materializer {
         this.loadBalancerSourceRanges = opts.loadBalancerSourceRanges;
         this.external = opts.external ?? new Map();
         this.serviceAccount = opts.serviceAccount ?? (() => undefined);
+        this.storageClass = opts.storageClass;
         this.provider = opts.provider ?? new k8s.Provider("kubernetes", { context: this.settings.context, enableServerSideApply: true }, { parent });
         this.nodePorts = spec.target === "kind" ? kindNodePorts(spec, ports) : {};
         const o = { parent, provider: this.provider };
@@ -260,11 +281,14 @@ export class KubernetesTarget implements Materializer {
         const template: PodTemplate = {
             metadata: {
                 labels: { ...labels, ...Object.fromEntries(w.reaches.map((n) => [reachLabel(n), "true"])) },
-                annotations: { "slipway.dev/files-hash": filesHash },
+                annotations: { "slipway.dev/files-hash": filesHash, "slipway.dev/credentials-hash": credentialsDigest(w.secretEnv) },
             },
             spec: {
                 serviceAccountName: account ? w.name : undefined,
-                automountServiceAccountToken: account !== undefined,
+                // No pod talks to the Kubernetes API. A cloud identity (IRSA) needs no API token:
+                // the EKS pod identity webhook mounts its own projected token whatever this says
+                // (aws/amazon-eks-pod-identity-webhook pkg/handler/handler.go, getPodSpecPatch).
+                automountServiceAccountToken: false,
                 // Service links would inject <SVC>_PORT=tcp://… and clash with the S_PORT contract.
                 enableServiceLinks: false,
                 securityContext: {
@@ -282,7 +306,11 @@ export class KubernetesTarget implements Materializer {
         };
         const workloadOpts: pulumi.CustomResourceOptions = {
             ...o,
-            dependsOn: [this.namespace, ...after, ...[secret, configMap, account].flatMap((r) => (r ? [r] : []))],
+            dependsOn: [
+                this.namespace,
+                ...after,
+                ...[secret, configMap, account, w.volumes.length > 0 && !this.settings.storageClass ? this.storageClass?.resource : undefined].flatMap((r) => (r ? [r] : [])),
+            ],
         };
         const metadata = { name: w.name, namespace: ns, labels };
         const workload =
@@ -300,7 +328,7 @@ export class KubernetesTarget implements Materializer {
                                   metadata: { name: v.name, labels: selector },
                                   spec: {
                                       accessModes: ["ReadWriteOnce"],
-                                      storageClassName: this.settings.storageClass,
+                                      storageClassName: this.settings.storageClass ?? this.storageClass?.name,
                                       resources: { requests: { storage: `${r.storageGiB}Gi` } },
                                   },
                               })),
@@ -382,6 +410,15 @@ export class KubernetesTarget implements Materializer {
     /**
      * A bootstrap job: a Job whose pod meets the restricted profile like every other, may reach
      * only the service it bootstraps, and which the provider waits for until it completes.
+     *
+     * pulumi-kubernetes awaits a Job until it is Complete, or fails it at once on
+     * BackoffLimitExceeded or DeadlineExceeded, within 10 minutes (provider/pkg/await/job.go,
+     * checker/job/check.go). Two retries and a 5-minute deadline make a failing job an error
+     * well inside that wait, not a timeout (backoffLimit 6 alone spends ~630 s backing off).
+     * A failed Job is awaited again on the next up, not run again, unless it carries
+     * `pulumi.com/replaceUnready` (provider/pkg/provider/provider.go, Diff): with it, the next up
+     * replaces it and so runs it again. Its template carries a digest of the credentials it
+     * reads, so a rotated credential runs it again too.
      */
     public runTask(t: Task, parent: pulumi.ComponentResource, after: readonly pulumi.Resource[]): pulumi.Resource {
         const ns = this.settings.namespace;
@@ -402,11 +439,15 @@ export class KubernetesTarget implements Materializer {
         return new k8s.batch.v1.Job(
             t.name,
             {
-                metadata: { name: t.name, namespace: ns, labels },
+                metadata: { name: t.name, namespace: ns, labels, annotations: { "pulumi.com/replaceUnready": "true" } },
                 spec: {
-                    backoffLimit: 6,
+                    backoffLimit: JOB_RETRIES,
+                    activeDeadlineSeconds: JOB_DEADLINE_SECONDS,
                     template: {
-                        metadata: { labels: { ...labels, ...Object.fromEntries(t.reaches.map((n) => [reachLabel(n), "true"])) } },
+                        metadata: {
+                            labels: { ...labels, ...Object.fromEntries(t.reaches.map((n) => [reachLabel(n), "true"])) },
+                            annotations: { "slipway.dev/credentials-hash": credentialsDigest(t.secretEnv) },
+                        },
                         spec: {
                             restartPolicy: "Never",
                             automountServiceAccountToken: false,

@@ -13,6 +13,8 @@ export interface Eks {
     readonly oidc: aws.iam.OpenIdConnectProvider;
     /** A kubeconfig that authenticates with `aws eks get-token`; a Pulumi secret. */
     readonly kubeconfig: pulumi.Output<string>;
+    /** The EBS CSI driver add-on, which provisions the data volumes. */
+    readonly ebsCsi: aws.eks.Addon;
 }
 
 export const CONTROL_PLANE_LOGS = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
@@ -68,8 +70,6 @@ export function createEks(
         "AmazonEKS_CNI_Policy",
         "AmazonEC2ContainerRegistryReadOnly",
         "AmazonSSMManagedInstanceCore",
-        // Volumes for StatefulSets through the EBS CSI driver add-on.
-        "service-role/AmazonEBSCSIDriverPolicy",
     ].map((p) => new aws.iam.RolePolicyAttachment(`eks-node-${p.split("/").pop()}`, { role: nodeRole.name, policyArn: managedPolicy(p) }, opts));
 
     const launchTemplate = new aws.ec2.LaunchTemplate(
@@ -98,12 +98,21 @@ export function createEks(
         },
         { ...opts, dependsOn: nodePolicies },
     );
-    new aws.eks.Addon("ebs-csi", { clusterName: cluster.name, addonName: "aws-ebs-csi-driver" }, { ...opts, dependsOn: [nodeGroup] });
-
     const oidc = new aws.iam.OpenIdConnectProvider(
         "eks-oidc",
         { url: cluster.identities.apply((ids) => ids[0].oidcs![0].issuer!), clientIdLists: ["sts.amazonaws.com"] },
         opts,
+    );
+
+    // Volumes for StatefulSets come from the EBS CSI driver. Its controller gets AWS credentials
+    // of its own (IRSA): with the nodes' IMDS hop limit at 1, pods cannot reach the node role
+    // (aws-ebs-csi-driver docs/install.md, "IMDS"), so without a role of its own it provisions nothing.
+    const ebsRole = serviceAccountRole("ebs-csi", { oidc }, "kube-system", "ebs-csi-controller-sa", undefined, opts);
+    new aws.iam.RolePolicyAttachment("ebs-csi", { role: ebsRole.name, policyArn: managedPolicy("service-role/AmazonEBSCSIDriverPolicy") }, opts);
+    const ebsCsi = new aws.eks.Addon(
+        "ebs-csi",
+        { clusterName: cluster.name, addonName: "aws-ebs-csi-driver", serviceAccountRoleArn: ebsRole.arn },
+        { ...opts, dependsOn: [nodeGroup] },
     );
 
     const kubeconfig = pulumi.secret(
@@ -129,16 +138,16 @@ export function createEks(
             }),
         ),
     );
-    return { cluster, nodeGroup, oidc, kubeconfig };
+    return { cluster, nodeGroup, oidc, kubeconfig, ebsCsi };
 }
 
-/** An IAM role a Kubernetes service account assumes (IRSA), with an inline policy. */
+/** An IAM role a Kubernetes service account assumes (IRSA), with an inline policy when one is given. */
 export function serviceAccountRole(
     name: string,
-    eks: Eks,
+    eks: Pick<Eks, "oidc">,
     namespace: string,
     serviceAccount: string,
-    policy: pulumi.Input<string>,
+    policy: pulumi.Input<string> | undefined,
     opts: pulumi.ComponentResourceOptions,
 ): aws.iam.Role {
     const issuer = eks.oidc.url.apply((u) => u.replace(/^https:\/\//, ""));
@@ -161,6 +170,6 @@ export function serviceAccountRole(
         },
         opts,
     );
-    new aws.iam.RolePolicy(name, { role: role.name, policy }, opts);
+    if (policy !== undefined) new aws.iam.RolePolicy(name, { role: role.name, policy }, opts);
     return role;
 }

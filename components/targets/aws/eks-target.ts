@@ -1,41 +1,19 @@
-// The AWS targets. Both build on the other materializers instead of copying them:
-// - eks: a VPC and an EKS cluster, then the Kubernetes materializer on it; postgres, redis and
-//   minio run as RDS, ElastiCache and S3 (unless slipway:managedServices is false).
-// - ec2: a VPC and one host, then the Docker materializer on the host's engine over SSH.
-// Vault, on either, auto-unseals with a KMS key of its own.
+// The eks target: a VPC and an EKS cluster, then the Kubernetes materializer on it; postgres,
+// redis and minio run as RDS, ElastiCache and S3 (unless slipway:managedServices is false).
+// Vault auto-unseals with a KMS key of its own, reached through IRSA.
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
-import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { PlatformSpec, Task, TargetEnvironment, Workload } from "../../model";
 import { Deployed, Materializer, Provisioned, Service } from "../../service";
-import { DockerTarget } from "../docker";
 import { KubernetesTarget } from "../kubernetes";
-import { createHost, SSH_USER } from "./ec2";
 import { createEks, serviceAccountRole } from "./eks";
 import { ManagedServices } from "./managed";
 import { createNetwork } from "./network";
+import { kmsSealPolicy, sealEnvironment, vaultKey } from "./seal";
 
-/** The KMS permissions Vault's seal needs on its key. */
-const kmsSealPolicy = (keyArn: pulumi.Input<string>) =>
-    pulumi.output(keyArn).apply((arn) =>
-        JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["kms:Encrypt", "kms:Decrypt", "kms:DescribeKey"], Resource: arn }] }),
-    );
-
-/** A KMS key for Vault's seal, when the platform runs Vault. */
-function vaultKey(spec: PlatformSpec, name: string, opts: pulumi.ComponentResourceOptions): aws.kms.Key | undefined {
-    if (!spec.services.some((s) => s.type === "vault")) return undefined;
-    return new aws.kms.Key(
-        "vault-seal",
-        { description: `${name}: Vault auto-unseal`, enableKeyRotation: true, deletionWindowInDays: 30 },
-        { ...opts, protect: spec.aws!.protectData },
-    );
-}
-
-/** What the AWS targets offer services: Vault's seal, with its key, where the platform has one. */
-function sealEnvironment(key: aws.kms.Key | undefined, region: pulumi.Output<string>): TargetEnvironment {
-    return key ? { vaultSeal: { awskms: { region, keyId: key.keyId } } } : {};
-}
+/** The StorageClass Slipway makes on EKS for data volumes. */
+export const EKS_STORAGE_CLASS = "gp3-encrypted";
 
 export class EksTarget implements Materializer {
     private readonly kubernetes: KubernetesTarget;
@@ -64,6 +42,24 @@ export class EksTarget implements Materializer {
         const provider = new k8s.Provider("eks", { kubeconfig: eks.kubeconfig, enableServerSideApply: true }, { parent, dependsOn: [eks.nodeGroup] });
         const namespace = spec.kubernetes!.namespace;
         const sealKey = this.sealKey;
+        // From EKS 1.30 on no StorageClass is the default (aws/containers-roadmap#1330; EKS
+        // docs, Kubernetes 1.30), so claims that name none would stay Pending and every
+        // StatefulSet would time out. Unless the stack names a class, Slipway makes an encrypted
+        // gp3 class for the EBS CSI driver, marks it default, and its volumes use it.
+        const storageClass = spec.kubernetes!.storageClass
+            ? undefined
+            : new k8s.storage.v1.StorageClass(
+                  "gp3",
+                  {
+                      metadata: { name: EKS_STORAGE_CLASS, annotations: { "storageclass.kubernetes.io/is-default-class": "true" } },
+                      provisioner: "ebs.csi.aws.com",
+                      parameters: { type: "gp3", encrypted: "true" },
+                      volumeBindingMode: "WaitForFirstConsumer",
+                      allowVolumeExpansion: true,
+                      reclaimPolicy: settings.protectData ? "Retain" : "Delete",
+                  },
+                  { parent, provider, dependsOn: [eks.ebsCsi] },
+              );
         this.kubernetes = new KubernetesTarget(spec, parent, ports, {
             provider,
             // Network load balancers in the public subnets, open to the admin networks only.
@@ -73,6 +69,7 @@ export class EksTarget implements Materializer {
             },
             loadBalancerSourceRanges: settings.adminCidrs,
             external: this.external,
+            storageClass: storageClass ? { name: EKS_STORAGE_CLASS, resource: storageClass } : undefined,
             // Vault reaches its KMS key through an IAM role for its own service account (IRSA).
             serviceAccount: (w: Workload) => {
                 if (w.type !== "vault" || !sealKey) return undefined;
@@ -113,43 +110,3 @@ export class EksTarget implements Materializer {
 
 }
 
-export class Ec2Target implements Materializer {
-    private readonly docker: DockerTarget;
-    private readonly sealKey?: aws.kms.Key;
-    private readonly region: pulumi.Output<string>;
-    private readonly address: pulumi.Output<string>;
-
-    constructor(spec: PlatformSpec, parent: pulumi.Resource) {
-        const settings = spec.aws!;
-        const name = `${spec.project}-${spec.stack}`;
-        const opts = { parent };
-        const network = createNetwork(name, settings, undefined, opts);
-        this.region = aws.getRegionOutput({}, opts).region;
-        this.sealKey = vaultKey(spec, name, opts);
-        const publicPorts = Object.values(spec.hostPorts).flatMap((ports) => Object.values(ports));
-        const host = createHost(name, settings, network, publicPorts, this.sealKey ? [kmsSealPolicy(this.sealKey.arn)] : [], opts);
-        this.address = host.address;
-        const provider = new docker.Provider(
-            "ec2-docker",
-            { host: pulumi.interpolate`ssh://${SSH_USER}@${host.address}`, sshOpts: ["-o", "StrictHostKeyChecking=accept-new", "-o", "BatchMode=yes"] },
-            { parent, dependsOn: [host.dockerReady] },
-        );
-        this.docker = new DockerTarget(spec, parent, { provider, publicHost: host.address, after: [host.dockerReady] });
-    }
-
-    public deploy(w: Workload, parent: pulumi.ComponentResource, after: readonly pulumi.Resource[]): Deployed {
-        return this.docker.deploy(w, parent, after);
-    }
-
-    public runTask(t: Task, parent: pulumi.ComponentResource, after: readonly pulumi.Resource[]): pulumi.Resource {
-        return this.docker.runTask(t, parent, after);
-    }
-
-    public environment(): TargetEnvironment {
-        return sealEnvironment(this.sealKey, this.region);
-    }
-
-    public outputs(): Record<string, pulumi.Input<unknown>> {
-        return { host: this.address };
-    }
-}

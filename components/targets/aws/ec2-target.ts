@@ -1,0 +1,55 @@
+// The ec2 target: a VPC and one host, then the Docker materializer on the host's engine over
+// SSH. Vault auto-unseals with a KMS key of its own, through the host's role.
+import * as aws from "@pulumi/aws";
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import { PlatformSpec, Task, TargetEnvironment, Workload } from "../../model";
+import { Deployed, Materializer } from "../../service";
+import { DockerTarget } from "../docker";
+import { createHost, SSH_USER } from "./ec2";
+import { createNetwork } from "./network";
+import { kmsSealPolicy, sealEnvironment, vaultKey } from "./seal";
+
+export class Ec2Target implements Materializer {
+    private readonly docker: DockerTarget;
+    private readonly sealKey?: aws.kms.Key;
+    private readonly region: pulumi.Output<string>;
+    private readonly address: pulumi.Output<string>;
+
+    constructor(spec: PlatformSpec, parent: pulumi.Resource) {
+        const settings = spec.aws!;
+        const name = `${spec.project}-${spec.stack}`;
+        const opts = { parent };
+        const network = createNetwork(name, settings, undefined, opts);
+        this.region = aws.getRegionOutput({}, opts).region;
+        this.sealKey = vaultKey(spec, name, opts);
+        const publicPorts = Object.values(spec.hostPorts).flatMap((ports) => Object.values(ports));
+        const host = createHost(name, settings, network, publicPorts, this.sealKey ? [kmsSealPolicy(this.sealKey.arn)] : [], opts);
+        this.address = host.address;
+        const dockerHost = pulumi.interpolate`ssh://${SSH_USER}@${host.address}`;
+        const provider = new docker.Provider(
+            "ec2-docker",
+            { host: dockerHost, sshOpts: ["-o", "StrictHostKeyChecking=accept-new", "-o", "BatchMode=yes"] },
+            { parent, dependsOn: [host.dockerReady] },
+        );
+        // One-shot containers run through the docker CLI over the same SSH connection; the host
+        // key is known by then (host.dockerReady accepted it).
+        this.docker = new DockerTarget(spec, parent, { provider, publicHost: host.address, after: [host.dockerReady], dockerHost });
+    }
+
+    public deploy(w: Workload, parent: pulumi.ComponentResource, after: readonly pulumi.Resource[]): Deployed {
+        return this.docker.deploy(w, parent, after);
+    }
+
+    public runTask(t: Task, parent: pulumi.ComponentResource, after: readonly pulumi.Resource[]): pulumi.Resource {
+        return this.docker.runTask(t, parent, after);
+    }
+
+    public environment(): TargetEnvironment {
+        return sealEnvironment(this.sealKey, this.region);
+    }
+
+    public outputs(): Record<string, pulumi.Input<unknown>> {
+        return { host: this.address };
+    }
+}
