@@ -1,5 +1,6 @@
 // The program: load config, build the platform, return the stack outputs.
 import * as pulumi from "@pulumi/pulumi";
+import { typeInfo } from "./catalog";
 import { ConfigError, loadPlatformSpec } from "./config/load";
 import { Platform, ServiceCredentials } from "./platform";
 import { targetProblems } from "./targets";
@@ -18,7 +19,7 @@ export interface StackOutputs {
 }
 
 export function main(): StackOutputs {
-    const spec = loadPlatformSpec();
+    const spec = loadPlatformSpec(typeInfo());
     const problems = targetProblems(spec);
     if (problems.length > 0) throw new ConfigError(problems);
     const platform = new Platform(spec);

@@ -6,9 +6,9 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
-import { typeInfo } from "../catalog";
 import { PlatformSpec } from "../model";
 import { parseConfigText } from "./keys";
+import { TypeInfo } from "./services";
 import { validate } from "./validate";
 
 export const PLATFORMS_DIR = path.join(__dirname, "..", "..", "platforms");
@@ -50,14 +50,14 @@ export function readSeedFiles(seeds: unknown): Record<string, string | undefined
     return files;
 }
 
-/** The validated platform, or a ConfigError that lists every problem. */
-export function loadPlatformSpec(config = readSlipwayConfig()): PlatformSpec {
+/** The validated platform, or a ConfigError that lists every problem; `types` is what the catalog knows. */
+export function loadPlatformSpec(types: Readonly<Record<string, TypeInfo>>, config = readSlipwayConfig()): PlatformSpec {
     const result = validate({
         project: pulumi.getProject(),
         stack: pulumi.getStack(),
         config,
         platforms: loadPlatforms(),
-        types: typeInfo(),
+        types,
         files: readSeedFiles(config.seeds),
     });
     if (!result.ok) throw new ConfigError(result.problems);
