@@ -3,6 +3,7 @@
 // over: a stack file, or an invented config, goes through components/config/cli.ts (the CLI's
 // rules: declared defaults applied, types checked, every value as text). The mocks are as
 // strict as the engine and the providers where the program could tell (test/doubles.ts).
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
@@ -56,6 +57,11 @@ export interface RunOptions {
     failing?: readonly string[];
     /** Services of type LoadBalancer whose address the cloud has not assigned. */
     pendingLoadBalancers?: boolean;
+    /**
+     * Generated values derived from the resource's name alone, the same in every run: a second
+     * evaluation then sees what a real second `up` sees, the values kept in the state.
+     */
+    stableSecrets?: boolean;
 }
 
 const PROJECT = parseProject(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"));
@@ -152,7 +158,8 @@ async function runWithCliConfig(config: Record<string, string>, opts: RunOptions
                 const state: Record<string, any> = { ...args.inputs, ...createdState(args.type, args.name, args.inputs, markGenerated) };
                 if (args.type === "random:index/randomPassword:RandomPassword") {
                     // The real provider marks `result` secret; so must the mock, or a leak would go unseen.
-                    state.result = markGenerated(`gen${++counter}x${args.name.replace(/[^A-Za-z0-9]/g, "")}Q7`);
+                    const id = opts.stableSecrets ? createHash("sha256").update(`${opts.stack}/${args.name}`).digest("hex").slice(0, 12) : String(++counter);
+                    state.result = markGenerated(`gen${id}x${args.name.replace(/[^A-Za-z0-9]/g, "")}Q7`);
                 }
                 if (opts.pendingLoadBalancers && args.type === "kubernetes:core/v1:Service") state.status = { loadBalancer: {} };
                 return { id: `${args.name}-id`, state };

@@ -41,12 +41,14 @@ describe("project", () => {
         }
     });
 
-    it("CI runs exactly the README's test command", () => {
+    it("CI runs exactly the README's test command, then the live tier the README shows", () => {
         const readme = read("README.md");
         const testCommand = /```sh\n(bash scripts\/test\.sh)\n```/.exec(readme);
         assert.ok(testCommand, "README shows the test command in its own block");
+        const liveCommand = /## Live test[\s\S]*?```sh\n(bash scripts\/test-live\.sh)\n```/.exec(readme);
+        assert.ok(liveCommand, "README's Live test section shows the live command in its own block");
         const ci = read(".ci/run").split("\n").filter((l) => l.trim() && !l.startsWith("#") && !l.startsWith("set ") && !l.startsWith("cd "));
-        assert.deepEqual(ci, [testCommand![1]]);
+        assert.deepEqual(ci, [testCommand![1], liveCommand![1]]);
         assert.match(readme, /```sh\nbash scripts\/pulumi\.sh up\n```/, "README shows the command that brings dev up");
     });
 
