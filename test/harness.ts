@@ -26,6 +26,10 @@ export interface Recorded {
     inputs: Record<string, any>;
     /** `type::name` of the resources the engine is told this one depends on (dependsOn and inputs). */
     dependsOn: string[];
+    /** The same, by the input property that carries each dependency. */
+    propertyDependencies: Record<string, string[]>;
+    /** What the (mock) provider answered for it: its outputs. */
+    outputs: Record<string, any>;
     /** The provider reference (`urn::id`) for custom resources, when one is set. */
     provider?: string;
     /** Resource options as the engine receives them. */
@@ -132,13 +136,17 @@ async function runWithCliConfig(config: Record<string, string>, opts: RunOptions
     const claimed = new Map<string, string>();
     const failing = new Set(opts.failing ?? []);
     const preview = opts.preview ?? false;
-    let requests = new Map<string, { urn: string; dependsOn: string[]; options: Recorded["options"] }>();
+    let requests = new Map<string, { urn: string; dependsOn: string[]; propertyDependencies: Record<string, string[]>; options: Recorded["options"] }>();
     await pulumi.runtime.setMocks(
         {
             newResource(args: pulumi.runtime.MockResourceArgs) {
                 const key = `${args.type}::${args.name}`;
                 const request = requests.get(key);
-                into.push({ type: args.type, name: args.name, urn: request?.urn ?? "", inputs: args.inputs, dependsOn: request?.dependsOn ?? [], provider: args.provider, options: request?.options ?? NO_OPTIONS });
+                const recorded: Recorded = {
+                    type: args.type, name: args.name, urn: request?.urn ?? "", inputs: args.inputs, dependsOn: request?.dependsOn ?? [],
+                    propertyDependencies: request?.propertyDependencies ?? {}, outputs: {}, provider: args.provider, options: request?.options ?? NO_OPTIONS,
+                };
+                into.push(recorded);
                 if (!preview && failing.has(args.name)) {
                     const e = new Error(`${args.name}: exit status 1`);
                     failure(e);
@@ -154,7 +162,10 @@ async function runWithCliConfig(config: Record<string, string>, opts: RunOptions
                     generated.push(value);
                     return { [SECRET_SIG_KEY]: SECRET_SIG, value };
                 };
-                if (preview) return { id: "", state: previewState(args.type, args.name, args.inputs) };
+                if (preview) {
+                    recorded.outputs = previewState(args.type, args.name, args.inputs);
+                    return { id: "", state: recorded.outputs };
+                }
                 const state: Record<string, any> = { ...args.inputs, ...createdState(args.type, args.name, args.inputs, markGenerated) };
                 if (args.type === "random:index/randomPassword:RandomPassword") {
                     // The real provider marks `result` secret; so must the mock, or a leak would go unseen.
@@ -162,6 +173,7 @@ async function runWithCliConfig(config: Record<string, string>, opts: RunOptions
                     state.result = markGenerated(`gen${id}x${args.name.replace(/[^A-Za-z0-9]/g, "")}Q7`);
                 }
                 if (opts.pendingLoadBalancers && args.type === "kubernetes:core/v1:Service") state.status = { loadBalancer: {} };
+                recorded.outputs = state;
                 return { id: `${args.name}-id`, state };
             },
             call(args: pulumi.runtime.MockCallArgs) {
@@ -190,13 +202,17 @@ async function runWithCliConfig(config: Record<string, string>, opts: RunOptions
             return callback(new Error(duplicate), undefined);
         }
         // urn:pulumi:<stack>::<project>::<parent types$>type::name -> "type::name"
-        const dependsOn = (req.getDependenciesList() as string[]).map((urn) => {
-            const [, , types, name] = urn.split("::");
+        const short = (u: string) => {
+            const [, , types, name] = u.split("::");
             return `${types.slice(types.lastIndexOf("$") + 1)}::${name}`;
-        });
+        };
+        const dependsOn = (req.getDependenciesList() as string[]).map(short);
+        const propertyDependencies: Record<string, string[]> = {};
+        req.getPropertydependenciesMap().forEach((deps: any, prop: string) => (propertyDependencies[prop] = (deps.getUrnsList() as string[]).map(short)));
         requests.set(`${req.getType()}::${req.getName()}`, {
             urn,
             dependsOn,
+            propertyDependencies,
             options: {
                 protect: req.getProtect() === true,
                 retainOnDelete: req.getRetainondelete() === true,

@@ -42,8 +42,8 @@ const UNKNOWN_IN_PREVIEW: Record<string, string[]> = {
 describe("stacks as the Pulumi CLI runs them", function () {
     this.timeout(60000);
 
-    it("ships dev, staging and prod", () => {
-        assert.deepEqual(SHIPPED, ["dev", "prod", "staging"]);
+    it("ships dev, staging, prod and the review stacks' template", () => {
+        assert.deepEqual(SHIPPED, ["dev", "prod", "review", "staging"]);
     });
 
     for (const stack of ["dev", "staging", "prod"]) {
