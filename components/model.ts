@@ -17,7 +17,17 @@ export const KUBERNETES_TARGETS: readonly TargetName[] = ["kind", "kubernetes", 
  */
 export interface TargetEnvironment {
     /** Vault auto-unseals with this KMS key instead of an unseal key kept on its own volume. */
-    readonly vaultSeal?: { readonly awskms: { readonly region: pulumi.Input<string>; readonly keyId: pulumi.Input<string> } };
+    readonly vaultSeal?: {
+        readonly awskms: {
+            readonly region: pulumi.Input<string>;
+            readonly keyId: pulumi.Input<string>;
+            /**
+             * An access key for the key alone, where Vault has no identity of its own to reach
+             * it with (ec2, where containers may not take the host's role); Pulumi secrets.
+             */
+            readonly credentials?: { readonly accessKeyId: pulumi.Output<string>; readonly secretAccessKey: pulumi.Output<string> };
+        };
+    };
 }
 
 /** Targets that run on AWS. */
@@ -40,6 +50,8 @@ export interface AwsSettings {
     readonly protectData: boolean;
     /** EC2 key pair for SSH to the ec2 host (the Docker provider connects over SSH). */
     readonly sshKeyName?: string;
+    /** An ACM certificate: public HTTP services' load balancers terminate TLS with it (eks). */
+    readonly certificateArn?: string;
 }
 
 /** How public services are reached on Kubernetes targets. */
@@ -55,6 +67,8 @@ export interface KubernetesSettings {
     readonly ingressDomain?: string;
     readonly ingressClass?: string;
     readonly storageClass?: string;
+    /** A cert-manager ClusterIssuer: ingresses serve HTTPS with a certificate from it. */
+    readonly certIssuer?: string;
 }
 /** How readiness is judged, as the user wrote it or a catalog type defaults it. */
 export type HealthSpec =

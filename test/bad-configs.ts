@@ -186,7 +186,7 @@ export const BAD: BadConfig[] = [
         name: "unknown platform and unknown config key",
         config: { target: "docker", platform: "nope", sevices: {} },
         problems: [
-            "slipway:sevices: unknown config key; known keys: target, platform, services, size, bindAddress, devMode, kubeContext, namespace, exposure, ingressDomain, ingressClass, storageClass, adminCidrs, vpcCidr, azCount, kubernetesVersion, instanceType, nodeCount, managedServices, multiAz, protectData, sshKeyName, seeds",
+            "slipway:sevices: unknown config key; known keys: target, platform, services, size, bindAddress, devMode, kubeContext, namespace, exposure, ingressDomain, ingressClass, certIssuer, certificateArn, storageClass, adminCidrs, vpcCidr, azCount, kubernetesVersion, instanceType, nodeCount, managedServices, multiAz, protectData, sshKeyName, seeds",
             'slipway:platform: unknown platform "nope"; bundled: demo',
         ],
     },

@@ -16,6 +16,18 @@ const AMIS = [
     { id: "ami-0fedcba9876543210", name: "al2023-ami-2023.6.20250101.0-kernel-6.1-arm64", architecture: "arm64", ownerId: "137112412989" },
 ];
 
+const ACCOUNT = "123456789012";
+
+/**
+ * The AWS-managed prefix lists of S3 gateway endpoints, as DescribePrefixLists showed them
+ * (AWS adds ranges over time; these are examples of the shape, not today's lists).
+ */
+const PREFIX_LISTS = [
+    { id: "pl-63a5400a", name: "com.amazonaws.us-east-1.s3", cidrs: ["16.182.0.0/16", "3.5.0.0/19", "52.216.0.0/15", "54.231.0.0/16", "18.34.0.0/19", "18.34.232.0/21"] },
+    { id: "pl-7ba54012", name: "com.amazonaws.us-east-2.s3", cidrs: ["52.219.80.0/20", "3.5.128.0/22", "3.5.132.0/23", "52.219.96.0/20", "52.92.76.0/22"] },
+    { id: "pl-02cd2c6b", name: "com.amazonaws.us-east-1.dynamodb", cidrs: ["3.218.180.0/22", "52.94.0.0/22", "52.119.224.0/20"] },
+];
+
 const only = (token: string, args: Record<string, unknown>, allowed: string[]) => {
     for (const k of Object.keys(args)) if (!allowed.includes(k)) throw new Error(`${token}: unsupported argument "${k}"`);
 };
@@ -53,6 +65,23 @@ export const INVOKES: Record<string, (args: Record<string, any>) => Record<strin
     "aws:index/getPartition:getPartition": (args) => {
         only("getPartition", args, ["id"]);
         return { id: "aws", partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" };
+    },
+    "aws:index/getCallerIdentity:getCallerIdentity": (args) => {
+        only("getCallerIdentity", args, ["id"]);
+        return { id: ACCOUNT, accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/deployer`, userId: "AIDAEXAMPLE" };
+    },
+    // terraform-provider-aws ec2 vpc_prefix_list_data_source.go: DescribePrefixLists by id, by
+    // name (the prefix-list-name filter) or both; no match is "no matching EC2 Prefix List found".
+    "aws:ec2/getPrefixList:getPrefixList": (args) => {
+        only("getPrefixList", args, ["prefixListId", "name", "filters", "region"]);
+        if (args.filters !== undefined) throw new Error("getPrefixList: filters are not answered by this double");
+        if (args.prefixListId === undefined && args.name === undefined) throw new Error("getPrefixList: the double answers by prefixListId or name");
+        if (args.prefixListId !== undefined && !/^pl-[0-9a-f]{8,17}$/.test(args.prefixListId)) {
+            throw new Error(`InvalidPrefixListId.Malformed: Invalid id: "${args.prefixListId}"`);
+        }
+        const found = PREFIX_LISTS.filter((l) => (args.prefixListId === undefined || l.id === args.prefixListId) && (args.name === undefined || l.name === args.name));
+        if (found.length !== 1) throw new Error("no matching EC2 Prefix List found");
+        return { id: found[0].id, prefixListId: found[0].id, name: found[0].name, cidrBlocks: found[0].cidrs, region: args.region ?? PROVIDER_REGION };
     },
     "aws:ec2/getAmi:getAmi": (args) => {
         only("getAmi", args, ["owners", "filters", "mostRecent", "nameRegex", "executableUsers", "includeDeprecated", "region"]);
@@ -93,6 +122,14 @@ export function createdState(type: string, name: string, inputs: Record<string, 
             return { arn, primaryEndpointAddress: `master.${inputs.replicationGroupId}.abc123.use1.cache.amazonaws.com` };
         case "aws:s3/bucket:Bucket":
             return { arn: `arn:aws:s3:::${inputs.bucketPrefix}0001`, bucket: `${inputs.bucketPrefix}0001` };
+        case "aws:cloudwatch/logGroup:LogGroup":
+            return { arn: `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:${inputs.name}` };
+        case "aws:ec2/vpcEndpoint:VpcEndpoint": {
+            // A gateway endpoint routes through its service's prefix list; the service must exist.
+            const list = inputs.vpcEndpointType === "Gateway" ? PREFIX_LISTS.find((l) => l.name === inputs.serviceName) : undefined;
+            if (inputs.vpcEndpointType === "Gateway" && !list) throw new Error(`InvalidServiceName: The Vpc Endpoint Service '${inputs.serviceName}' does not exist`);
+            return { arn, prefixListId: list?.id ?? "", cidrBlocks: list?.cidrs ?? [] };
+        }
         case "aws:iam/accessKey:AccessKey":
             return { secret: secret(`awsSecretKey${name.replace(/[^A-Za-z0-9]/g, "")}`) };
         case "aws:kms/key:Key":

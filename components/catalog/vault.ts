@@ -162,9 +162,14 @@ export const vault: CatalogType = {
         }
         const kms = ctx.environment.vaultSeal?.awskms;
         const config = kms ? pulumi.interpolate`${VAULT_CONFIG}${pulumi.all([kms.region, kms.keyId]).apply(([r, k]) => awsKmsSeal(r, k))}` : VAULT_CONFIG;
+        // Where the target hands Vault an access key for its seal (ec2), the seal reads it from
+        // the environment (Vault docs, "AWS KMS seal": AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY).
+        const sealKey: Record<string, pulumi.Output<string>> = kms?.credentials
+            ? { AWS_ACCESS_KEY_ID: kms.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: kms.credentials.secretAccessKey }
+            : {};
         return {
             env: kms ? { ...env, SLIPWAY_VAULT_SEAL: "awskms" } : env,
-            secretEnv: { SLIPWAY_ROOT_TOKEN: ctx.credentials.token! },
+            secretEnv: { SLIPWAY_ROOT_TOKEN: ctx.credentials.token!, ...sealKey },
             command: ["/bin/sh", "/vault/config/slipway-start.sh"],
             files: [
                 { path: "/vault/config/slipway.hcl", content: config, secret: false },

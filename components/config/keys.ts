@@ -119,6 +119,22 @@ export const KEYS = {
         defaultDoc: "the cluster's default class",
         description: "With exposure ingress: the IngressClass to use.",
     },
+    certIssuer: {
+        type: "string",
+        default: "",
+        targets: ["kubernetes", "eks"],
+        typeDoc: "string",
+        defaultDoc: "none: ingresses serve plain HTTP",
+        description: "With exposure ingress: a cert-manager ClusterIssuer. Each public service's Ingress gets a certificate from it and serves https://<service>.<ingressDomain>. Without it, ingresses serve plain HTTP.",
+    },
+    certificateArn: {
+        type: "string",
+        default: "",
+        targets: ["eks"],
+        typeDoc: "ACM certificate ARN",
+        defaultDoc: "none: load balancers serve plain HTTP",
+        description: "With exposure loadBalancer on eks: an ACM certificate. Public HTTP services' network load balancers terminate TLS with it on their ports (https://). Without it, they serve plain HTTP.",
+    },
     storageClass: {
         type: "string",
         default: "",

@@ -16,6 +16,10 @@ const AWS_SIZES: Record<Size, { instanceType: string; nodeCount: number }> = {
 export const KIND_CONTEXT = "kind-slipway";
 
 const DOMAIN = /^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+/** A Kubernetes object name (RFC 1123 subdomain). */
+const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/;
+/** An ACM certificate's ARN (ACM API, CertificateArn): arn:<partition>:acm:<region>:<account>:certificate/<id>. */
+const ACM_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/;
 const CIDR = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}\/(3[0-2]|[12]?\d)$/;
 
 type Config = Readonly<Record<string, unknown>>;
@@ -37,7 +41,15 @@ export function validateKubernetes(cfg: Config, target: TargetName, stack: strin
     const ingressDomain = text(cfg, "ingressDomain");
     if (ingressDomain !== undefined && !DOMAIN.test(ingressDomain)) problem("ingressDomain", `${JSON.stringify(ingressDomain)} is not a DNS domain`);
     if (exposure === "ingress" && ingressDomain === undefined) problem("ingressDomain", "required when exposure is ingress");
-    return { context, namespace, exposure, ingressDomain, ingressClass: text(cfg, "ingressClass"), storageClass: text(cfg, "storageClass") };
+    // TLS: a cert-manager issuer serves ingresses, an ACM certificate serves AWS load balancers
+    // (on a target where the key does not apply, keys.ts has refused it already).
+    const certIssuer = target === "kind" ? undefined : text(cfg, "certIssuer");
+    if (certIssuer !== undefined && !DNS_SUBDOMAIN.test(certIssuer)) problem("certIssuer", `${JSON.stringify(certIssuer)} is not a ClusterIssuer name`);
+    else if (certIssuer !== undefined && exposure !== "ingress") problem("certIssuer", `serves ingresses, and exposure is ${exposure}; set exposure to ingress, or leave certIssuer unset`);
+    if (target === "eks" && text(cfg, "certificateArn") !== undefined && exposure !== "loadBalancer") {
+        problem("certificateArn", `serves load balancers, and exposure is ${exposure}; with an ingress, set certIssuer instead`);
+    }
+    return { context, namespace, exposure, ingressDomain, ingressClass: text(cfg, "ingressClass"), storageClass: text(cfg, "storageClass"), certIssuer };
 }
 
 export function validateAws(cfg: Config, target: TargetName, size: Size, problem: Report): AwsSettings | undefined {
@@ -74,6 +86,10 @@ export function validateAws(cfg: Config, target: TargetName, size: Size, problem
     if (target === "ec2" && sshKeyName === undefined) {
         problem("sshKeyName", "required on target ec2: the EC2 key pair whose private key your ssh agent holds (the Docker provider connects over SSH)");
     }
+    const certificateArn = text(cfg, "certificateArn");
+    if (certificateArn !== undefined && !ACM_ARN.test(certificateArn)) {
+        problem("certificateArn", `${JSON.stringify(certificateArn)} is not an ACM certificate ARN like arn:aws:acm:us-east-1:123456789012:certificate/<id>`);
+    }
     return {
         adminCidrs,
         vpcCidr,
@@ -86,5 +102,6 @@ export function validateAws(cfg: Config, target: TargetName, size: Size, problem
         multiAz: cfg.multiAz as boolean,
         protectData: cfg.protectData as boolean,
         sshKeyName,
+        certificateArn,
     };
 }

@@ -17,8 +17,10 @@ export function servicePorts(spec: PlatformSpec): (service: string) => number[] 
 /** Rules that depend on the target, in the same `slipway:<path>: message` form as the rest. */
 export function targetProblems(spec: PlatformSpec): string[] {
     if (spec.target === "docker" || spec.target === "ec2") return (require("./docker") as typeof import("./docker")).dockerProblems(spec);
-    if (KUBERNETES_TARGETS.includes(spec.target)) return kubernetesProblems(spec);
-    return [];
+    // eks: the managed equivalents' AWS identifiers too (a pure module: no provider is loaded).
+    const aws = spec.target === "eks" ? (require("./aws/names") as typeof import("./aws/names")).awsNameProblems(spec) : [];
+    if (KUBERNETES_TARGETS.includes(spec.target)) return [...kubernetesProblems(spec), ...aws];
+    return aws;
 }
 
 function kubernetesProblems(spec: PlatformSpec): string[] {

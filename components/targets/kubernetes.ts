@@ -13,7 +13,7 @@ import { createHash } from "crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { formatCpu } from "../config/quantity";
-import { KubernetesSettings, PlatformSpec, Probe, SecretRef, Task, Workload } from "../model";
+import { KubernetesSettings, PlatformSpec, PortSpec, Probe, SecretRef, Task, Workload } from "../model";
 import { Deployed, Materializer } from "../service";
 import { HELPER_IMAGE as WAIT_IMAGE } from "./images";
 
@@ -101,6 +101,12 @@ const restrictedContainer = (readOnlyRootFilesystem: boolean, runAsUser: number,
     seccompProfile: { type: "RuntimeDefault" },
 });
 
+/** Somewhere outside the cluster that pods may connect to: address ranges (an ipBlock each) and a port. */
+export interface ExternalPeer {
+    readonly cidrs: pulumi.Input<readonly string[]>;
+    readonly port: number;
+}
+
 /** Options for clusters that others build (EKS): their provider, and what lives outside the cluster. */
 export interface KubernetesOptions {
     readonly provider?: k8s.Provider;
@@ -109,9 +115,16 @@ export interface KubernetesOptions {
     /** Who may reach LoadBalancer Services; anyone when unset. */
     readonly loadBalancerSourceRanges?: readonly string[];
     /** Services run outside the cluster (managed equivalents): where their consumers may connect. */
-    readonly external?: ReadonlyMap<string, { readonly cidr: string; readonly port: number }>;
+    readonly external?: ReadonlyMap<string, ExternalPeer>;
     /** Annotations of a service account of its own for a workload that needs a cloud identity. */
     readonly serviceAccount?: (w: Workload) => Record<string, pulumi.Input<string>> | undefined;
+    /** Where a workload may connect beyond its services: the cloud's APIs its identity calls. */
+    readonly cloudEgress?: (w: Workload) => readonly ExternalPeer[];
+    /**
+     * Annotations that make a LoadBalancer Service of an HTTP service terminate TLS on these
+     * ports (an ACM certificate on EKS). Unset: load balancers serve plain HTTP.
+     */
+    readonly loadBalancerTls?: (ports: readonly PortSpec[]) => Record<string, string>;
     /** The StorageClass of data volumes when the stack names none (EKS makes its own); they wait for it. */
     readonly storageClass?: { readonly name: string; readonly resource: pulumi.Resource };
 }
@@ -123,8 +136,10 @@ export class KubernetesTarget implements Materializer {
     private readonly nodePorts: Record<string, Record<number, number>>;
     private readonly loadBalancerAnnotations: Record<string, string>;
     private readonly loadBalancerSourceRanges?: readonly string[];
-    private readonly external: ReadonlyMap<string, { readonly cidr: string; readonly port: number }>;
+    private readonly external: ReadonlyMap<string, ExternalPeer>;
     private readonly serviceAccount: (w: Workload) => Record<string, pulumi.Input<string>> | undefined;
+    private readonly cloudEgress: (w: Workload) => readonly ExternalPeer[];
+    private readonly loadBalancerTls?: (ports: readonly PortSpec[]) => Record<string, string>;
     private readonly storageClass?: { readonly name: string; readonly resource: pulumi.Resource };
 
     constructor(
@@ -138,6 +153,8 @@ export class KubernetesTarget implements Materializer {
         this.loadBalancerSourceRanges = opts.loadBalancerSourceRanges;
         this.external = opts.external ?? new Map();
         this.serviceAccount = opts.serviceAccount ?? (() => undefined);
+        this.cloudEgress = opts.cloudEgress ?? (() => []);
+        this.loadBalancerTls = opts.loadBalancerTls;
         this.storageClass = opts.storageClass;
         this.provider = opts.provider ?? new k8s.Provider("kubernetes", { context: this.settings.context, enableServerSideApply: true }, { parent });
         this.nodePorts = spec.target === "kind" ? kindNodePorts(spec, ports) : {};
@@ -354,15 +371,21 @@ export class KubernetesTarget implements Materializer {
         }
         let ingress: k8s.networking.v1.Ingress | undefined;
         if (w.public && this.settings.exposure === "ingress") {
+            const host = `${w.name}.${this.settings.ingressDomain}`;
+            // With an issuer, cert-manager's ingress-shim sees the annotation and the tls block,
+            // and keeps a certificate for the host in the Secret the block names (cert-manager
+            // docs, "Securing Ingress Resources"); the ingress controller then serves HTTPS.
+            const issuer = this.settings.certIssuer;
             ingress = new k8s.networking.v1.Ingress(
                 `${w.name}-ingress`,
                 {
-                    metadata,
+                    metadata: issuer ? { ...metadata, annotations: { "cert-manager.io/cluster-issuer": issuer } } : metadata,
                     spec: {
                         ingressClassName: this.settings.ingressClass,
+                        tls: issuer ? [{ hosts: [host], secretName: `${w.name}-tls` }] : undefined,
                         rules: [
                             {
-                                host: `${w.name}.${this.settings.ingressDomain}`,
+                                host,
                                 http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: w.name, port: { number: w.connection.port } } } }] },
                             },
                         ],
@@ -385,7 +408,15 @@ export class KubernetesTarget implements Materializer {
     }
 
     private serviceAnnotations(w: Workload): Record<string, string> | undefined {
-        return w.public && this.settings.exposure === "loadBalancer" && Object.keys(this.loadBalancerAnnotations).length ? this.loadBalancerAnnotations : undefined;
+        if (!w.public || this.settings.exposure !== "loadBalancer") return undefined;
+        const annotations = { ...this.loadBalancerAnnotations, ...(this.servesTls(w) ? this.loadBalancerTls!(w.ports) : {}) };
+        return Object.keys(annotations).length ? annotations : undefined;
+    }
+
+    /** A public HTTP service behind a load balancer with a certificate, or an ingress with an issuer, serves HTTPS. */
+    private servesTls(w: Workload): boolean {
+        if (this.settings.exposure === "ingress") return this.settings.certIssuer !== undefined;
+        return this.settings.exposure === "loadBalancer" && w.scheme === "http" && this.loadBalancerTls !== undefined;
     }
 
     private networkPolicy(w: Workload, selector: Record<string, string>, o: pulumi.CustomResourceOptions) {
@@ -400,7 +431,7 @@ export class KubernetesTarget implements Materializer {
                     podSelector: { matchLabels: selector },
                     policyTypes: ["Ingress", "Egress"],
                     ingress,
-                    egress: this.egress(w),
+                    egress: this.egress(w, this.cloudEgress(w)),
                 },
             },
             o,
@@ -486,13 +517,16 @@ export class KubernetesTarget implements Materializer {
         return { ...this.selector(name), "app.kubernetes.io/part-of": "slipway", ...extra };
     }
 
-    /** To the pods of the services it reaches, and to managed equivalents outside the cluster on their port. */
-    private egress(w: { readonly reaches: readonly string[] }) {
+    /**
+     * To the pods of the services it reaches, to managed equivalents outside the cluster on their
+     * port, and to what `cloud` adds (the APIs a workload's cloud identity calls).
+     */
+    private egress(w: { readonly reaches: readonly string[] }, cloud: readonly ExternalPeer[] = []) {
         const inCluster = w.reaches.filter((n) => !this.external.has(n));
         const rules: Record<string, unknown>[] = inCluster.length ? [{ to: inCluster.map((n) => ({ podSelector: { matchLabels: this.selector(n) } })) }] : [];
-        for (const n of w.reaches.filter((x) => this.external.has(x))) {
-            const { cidr, port } = this.external.get(n)!;
-            rules.push({ to: [{ ipBlock: { cidr } }], ports: [{ protocol: "TCP", port }] });
+        for (const { cidrs, port } of [...w.reaches.filter((x) => this.external.has(x)).map((n) => this.external.get(n)!), ...cloud]) {
+            // NetworkPolicy peers take CIDRs only, one ipBlock each (networking.k8s.io/v1 IPBlock).
+            rules.push({ to: pulumi.output(cidrs).apply((list) => list.map((cidr) => ({ ipBlock: { cidr } }))), ports: [{ protocol: "TCP", port }] });
         }
         return rules;
     }
@@ -504,13 +538,15 @@ export class KubernetesTarget implements Materializer {
             case "nodePort":
                 return pulumi.output(`${w.scheme}://127.0.0.1:${this.nodePorts[w.name][port]}`);
             case "ingress":
-                return pulumi.output(ingress!).apply(() => `http://${w.name}.${this.settings.ingressDomain}`);
-            case "loadBalancer":
+                return pulumi.output(ingress!).apply(() => `${this.servesTls(w) ? "https" : "http"}://${w.name}.${this.settings.ingressDomain}`);
+            case "loadBalancer": {
+                const scheme = this.servesTls(w) ? "https" : w.scheme;
                 return service.status.apply((s) => {
                     const lb = s?.loadBalancer?.ingress?.[0];
                     const host = lb?.hostname ?? lb?.ip;
-                    return host ? `${w.scheme}://${host}:${port}` : `${w.scheme}://<pending load balancer>:${port}`;
+                    return host ? `${scheme}://${host}:${port}` : `${scheme}://<pending load balancer>:${port}`;
                 });
+            }
         }
     }
 }

@@ -1,5 +1,5 @@
 // The ec2 target: a VPC and one host, then the Docker materializer on the host's engine over
-// SSH. Vault auto-unseals with a KMS key of its own, through the host's role.
+// SSH. Vault auto-unseals with a KMS key of its own, with an access key for that key alone.
 import * as aws from "@pulumi/aws";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
@@ -8,11 +8,12 @@ import { Deployed, Materializer } from "../../service";
 import { DockerTarget } from "../docker";
 import { createHost, SSH_USER } from "./ec2";
 import { createNetwork } from "./network";
-import { kmsSealPolicy, sealEnvironment, vaultKey } from "./seal";
+import { sealEnvironment, vaultKey, vaultSealUser } from "./seal";
 
 export class Ec2Target implements Materializer {
     private readonly docker: DockerTarget;
     private readonly sealKey?: aws.kms.Key;
+    private readonly sealCredentials?: ReturnType<typeof vaultSealUser>;
     private readonly region: pulumi.Output<string>;
     private readonly address: pulumi.Output<string>;
 
@@ -24,8 +25,9 @@ export class Ec2Target implements Materializer {
         this.region = aws.getRegionOutput({}, opts).region;
         this.sealKey = vaultKey(spec, name, opts);
         const publicPorts = Object.values(spec.hostPorts).flatMap((ports) => Object.values(ports));
-        const host = createHost(name, settings, network, publicPorts, this.sealKey ? [kmsSealPolicy(this.sealKey.arn)] : [], opts);
+        const host = createHost(name, settings, network, publicPorts, opts);
         this.address = host.address;
+        this.sealCredentials = this.sealKey ? vaultSealUser(name, this.sealKey, host.address, opts) : undefined;
         const dockerHost = pulumi.interpolate`ssh://${SSH_USER}@${host.address}`;
         const provider = new docker.Provider(
             "ec2-docker",
@@ -46,7 +48,7 @@ export class Ec2Target implements Materializer {
     }
 
     public environment(): TargetEnvironment {
-        return sealEnvironment(this.sealKey, this.region);
+        return sealEnvironment(this.sealKey, this.region, this.sealCredentials);
     }
 
     public outputs(): Record<string, pulumi.Input<unknown>> {

@@ -1,6 +1,7 @@
 // The ec2 host: one instance that runs Docker, for small environments. It sits in a public subnet
 // behind a security group that lets in only the admin CIDRs (SSH, and the platform's public
-// ports); IMDSv2 is required and the root volume is encrypted. The Docker provider reaches its
+// ports); IMDSv2 is required with one hop, so containers cannot take the host's role, and the
+// root volume is encrypted. The Docker provider reaches its
 // engine over SSH, so the Docker materializer deploys the very same containers onto it.
 import * as aws from "@pulumi/aws";
 import * as command from "@pulumi/command";
@@ -32,8 +33,6 @@ export function createHost(
     network: Network,
     /** Host ports the platform publishes: open to the admin CIDRs only. */
     publicPorts: readonly number[],
-    /** Extra permissions of the host's role (Vault's KMS key). */
-    policies: readonly pulumi.Input<string>[],
     opts: pulumi.ComponentResourceOptions,
 ): Host {
     const fromAdmins = (port: number, description: string) => ({ protocol: "tcp", fromPort: port, toPort: port, cidrBlocks: [...settings.adminCidrs], description });
@@ -63,7 +62,6 @@ export function createHost(
         { role: role.name, policyArn: pulumi.interpolate`arn:${aws.getPartitionOutput().partition}:iam::aws:policy/AmazonSSMManagedInstanceCore` },
         opts,
     );
-    policies.forEach((policy, i) => new aws.iam.RolePolicy(`host-${i}`, { role: role.name, policy }, opts));
     const profile = new aws.iam.InstanceProfile("host", { role: role.name }, opts);
     const ami = aws.ec2.getAmiOutput(
         { mostRecent: true, owners: ["amazon"], filters: [{ name: "name", values: ["al2023-ami-2023.*-x86_64"] }, { name: "architecture", values: ["x86_64"] }] },
@@ -78,9 +76,11 @@ export function createHost(
             vpcSecurityGroupIds: [firewall.id],
             keyName: settings.sshKeyName,
             iamInstanceProfile: profile.name,
-            // IMDSv2 only. Two hops, because containers on Docker's bridge are one hop further:
-            // Vault reaches its KMS key with the host's role, which can do nothing else of note.
-            metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 2 },
+            // IMDSv2 only, and one hop: a container on Docker's bridge is a hop further, so its
+            // token request dies on the way and it cannot take the host's role (EC2 User Guide,
+            // "Configure the instance metadata options": a hop limit of 1 keeps IMDSv2 tokens
+            // from containers). Vault reaches its KMS key with credentials of its own (seal.ts).
+            metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
             rootBlockDevice: { encrypted: true, volumeType: "gp3", volumeSize: 50, deleteOnTermination: !settings.protectData },
             userData: HOST_USER_DATA,
             tags: { Name: name },

@@ -1,47 +1,77 @@
 // The eks target: a VPC and an EKS cluster, then the Kubernetes materializer on it; postgres,
 // redis and minio run as RDS, ElastiCache and S3 (unless slipway:managedServices is false).
-// Vault auto-unseals with a KMS key of its own, reached through IRSA.
+// Workloads that need AWS get an IAM role of their own through their service account (IRSA):
+// Vault for its KMS seal, and every consumer of an S3 bucket for that bucket. They reach AWS
+// through VPC endpoints, and their NetworkPolicy names those endpoints' addresses.
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { PlatformSpec, Task, TargetEnvironment, Workload } from "../../model";
+import { PlatformSpec, PortSpec, Task, Workload } from "../../model";
 import { Deployed, Materializer, Provisioned, Service } from "../../service";
-import { KubernetesTarget } from "../kubernetes";
-import { createEks, serviceAccountRole } from "./eks";
+import { ExternalPeer, KubernetesTarget } from "../kubernetes";
+import { createEks, Eks, serviceAccountRole } from "./eks";
+import { ApiEndpoint, createEndpoints, Endpoints } from "./endpoints";
 import { ManagedServices } from "./managed";
+import { stackName } from "./names";
 import { createNetwork } from "./network";
-import { kmsSealPolicy, sealEnvironment, vaultKey } from "./seal";
+import { bucketStatements } from "./s3";
+import { kmsSealStatement, sealEnvironment, vaultKey } from "./seal";
 
 /** The StorageClass Slipway makes on EKS for data volumes. */
 export const EKS_STORAGE_CLASS = "gp3-encrypted";
 
+/**
+ * TLS on network load balancers when the stack names an ACM certificate: the in-tree AWS load
+ * balancer code gives each port in ssl-ports a TLS listener with the certificate and the
+ * negotiation policy, and forwards plain TCP to the pods (kubernetes/cloud-provider-aws
+ * pkg/providers/v1/aws.go, EnsureLoadBalancer for NLB). The policy is ELB's TLS 1.3/1.2 one
+ * (ELB NLB guide, "Security policies for your Network Load Balancer").
+ */
+export const NLB_TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+export const nlbTlsAnnotations = (certificateArn: string) => (ports: readonly PortSpec[]): Record<string, string> => ({
+    "service.beta.kubernetes.io/aws-load-balancer-ssl-cert": certificateArn,
+    "service.beta.kubernetes.io/aws-load-balancer-ssl-ports": ports.map((p) => String(p.port)).join(","),
+    "service.beta.kubernetes.io/aws-load-balancer-ssl-negotiation-policy": NLB_TLS_POLICY,
+});
+
 export class EksTarget implements Materializer {
     private readonly kubernetes: KubernetesTarget;
     private readonly managed?: ManagedServices;
-    private readonly external = new Map<string, { cidr: string; port: number }>();
+    private readonly external = new Map<string, ExternalPeer>();
+    /** Managed S3 buckets by service name: their consumers' roles may use them. */
+    private readonly buckets = new Map<string, pulumi.Output<string>>();
+    /** Each workload's IAM role (IRSA), made once, or null when it needs none. */
+    private readonly identities = new Map<string, aws.iam.Role | null>();
+    private readonly endpoints: Endpoints;
+    private readonly eks: Eks;
     private readonly sealKey?: aws.kms.Key;
     private readonly region: pulumi.Output<string>;
-    private readonly kubeconfig: pulumi.Output<string>;
-    private readonly clusterName: pulumi.Output<string>;
     private readonly vpcCidr: string;
+    private readonly namespace: string;
+    private readonly opts: pulumi.ComponentResourceOptions;
 
     constructor(spec: PlatformSpec, parent: pulumi.Resource, ports: (service: string) => readonly number[]) {
         const settings = spec.aws!;
         this.vpcCidr = settings.vpcCidr;
-        const name = `${spec.project}-${spec.stack}`;
-        const opts = { parent };
+        this.namespace = spec.kubernetes!.namespace;
+        const name = stackName(spec);
+        const opts = (this.opts = { parent });
         this.region = aws.getRegionOutput({}, opts).region;
         const network = createNetwork(name, settings, name, opts);
-        const eks = createEks(name, settings, network, this.region, opts);
-        this.kubeconfig = eks.kubeconfig;
-        this.clusterName = eks.cluster.name;
+        const eks = (this.eks = createEks(name, settings, network, this.region, opts));
         this.sealKey = vaultKey(spec, name, opts);
-        if (settings.managedServices) {
-            this.managed = new ManagedServices(name, spec.size, settings, network, eks.cluster.vpcConfig.clusterSecurityGroupId, this.region, opts);
-        }
-        const provider = new k8s.Provider("eks", { kubeconfig: eks.kubeconfig, enableServerSideApply: true }, { parent, dependsOn: [eks.nodeGroup] });
-        const namespace = spec.kubernetes!.namespace;
-        const sealKey = this.sealKey;
+        const clients = eks.cluster.vpcConfig.clusterSecurityGroupId;
+        if (settings.managedServices) this.managed = new ManagedServices(name, spec.size, settings, network, clients, this.region, opts);
+        // STS for every role a pod assumes (Vault's, S3 consumers'), KMS for Vault's seal.
+        const s3Consumers = settings.managedServices && spec.services.some((s) => s.type === "minio" && spec.services.some((c) => c.uses.includes(s.name)));
+        const apis: ApiEndpoint[] = [...(this.sealKey || s3Consumers ? (["sts"] as const) : []), ...(this.sealKey ? (["kms"] as const) : [])];
+        this.endpoints = createEndpoints(name, network, this.region, clients, apis, opts);
+        // Workloads start once the CNI enforces their NetworkPolicies and the endpoints answer.
+        const provider = new k8s.Provider(
+            "eks",
+            { kubeconfig: eks.kubeconfig, enableServerSideApply: true },
+            { parent, dependsOn: [eks.nodeGroup, eks.vpcCni, ...this.endpoints.apis.values()] },
+        );
         // From EKS 1.30 on no StorageClass is the default (aws/containers-roadmap#1330; EKS
         // docs, Kubernetes 1.30), so claims that name none would stay Pending and every
         // StatefulSet would time out. Unless the stack names a class, Slipway makes an encrypted
@@ -68,22 +98,48 @@ export class EksTarget implements Materializer {
                 "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
             },
             loadBalancerSourceRanges: settings.adminCidrs,
+            loadBalancerTls: settings.certificateArn ? nlbTlsAnnotations(settings.certificateArn) : undefined,
             external: this.external,
             storageClass: storageClass ? { name: EKS_STORAGE_CLASS, resource: storageClass } : undefined,
-            // Vault reaches its KMS key through an IAM role for its own service account (IRSA).
-            serviceAccount: (w: Workload) => {
-                if (w.type !== "vault" || !sealKey) return undefined;
-                const role = serviceAccountRole(`${w.name}-kms`, eks, namespace, w.name, kmsSealPolicy(sealKey.arn), opts);
-                return { "eks.amazonaws.com/role-arn": role.arn };
+            serviceAccount: (w) => {
+                const role = this.identity(w);
+                // The webhook then tells the SDKs to use STS's regional name, which the STS
+                // endpoint answers in the VPC (aws/amazon-eks-pod-identity-webhook README,
+                // eks.amazonaws.com/sts-regional-endpoints).
+                return role ? { "eks.amazonaws.com/role-arn": role.arn, "eks.amazonaws.com/sts-regional-endpoints": "true" } : undefined;
             },
+            cloudEgress: (w) => (this.identity(w) ? [this.endpoints.apiPeer] : []),
         });
+    }
+
+    /**
+     * The IAM role a workload's service account assumes, when it needs AWS: Vault may use its
+     * seal key, and a consumer of a managed S3 bucket may use that bucket, through the VPC's
+     * gateway endpoint. Vault's role keeps its name, `<service>-kms`.
+     */
+    private identity(w: Workload): aws.iam.Role | undefined {
+        if (!this.identities.has(w.name)) {
+            const sealKey = w.type === "vault" ? this.sealKey : undefined;
+            const buckets = w.reaches.filter((n) => this.buckets.has(n)).map((n) => this.buckets.get(n)!);
+            const kinds = [...(sealKey ? ["kms"] : []), ...(buckets.length ? ["s3"] : [])];
+            const policy = pulumi.all([pulumi.output(sealKey?.arn), this.endpoints.s3.id, pulumi.all(buckets)]).apply(([keyArn, vpce, arns]) =>
+                JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [...(keyArn ? [kmsSealStatement(keyArn)] : []), ...arns.flatMap((arn) => bucketStatements(arn, vpce))],
+                }),
+            );
+            this.identities.set(w.name, kinds.length ? serviceAccountRole(`${w.name}-${kinds.join("-")}`, this.eks, this.namespace, w.name, policy, this.opts) : null);
+        }
+        return this.identities.get(w.name) ?? undefined;
     }
 
     public provision(svc: Service): Provisioned | undefined {
         const managed = this.managed?.provision(svc.spec, svc.credentials, svc);
         if (!managed) return undefined;
-        // RDS and ElastiCache sit in the VPC's private subnets; S3 is reached over HTTPS.
-        this.external.set(svc.name, { cidr: managed.port === 443 ? "0.0.0.0/0" : this.vpcCidr, port: managed.port });
+        // RDS and ElastiCache sit in the VPC's private subnets; S3 is reached through the gateway
+        // endpoint, at the addresses of its prefix list.
+        this.external.set(svc.name, managed.bucketArn ? this.endpoints.s3Peer : { cidrs: [this.vpcCidr], port: managed.port });
+        if (managed.bucketArn) this.buckets.set(svc.name, managed.bucketArn);
         return { connection: managed.connection, deployed: { ready: managed.ready, endpoint: managed.endpoint } };
     }
 
@@ -100,13 +156,11 @@ export class EksTarget implements Materializer {
         return this.kubernetes.secretStore(w.name, w.type, w.ownSecrets, parent);
     }
 
-    public environment(): TargetEnvironment {
+    public environment() {
         return sealEnvironment(this.sealKey, this.region);
     }
 
     public outputs(): Record<string, pulumi.Input<unknown>> {
-        return { ...this.kubernetes.outputs(), cluster: this.clusterName, kubeconfig: this.kubeconfig };
+        return { ...this.kubernetes.outputs(), cluster: this.eks.cluster.name, kubeconfig: this.eks.kubeconfig };
     }
-
 }
-

@@ -1,9 +1,11 @@
 // The EKS cluster: its roles, a KMS key for Kubernetes secrets (rotation on), every control-plane
 // log, an API endpoint reachable only from the admin CIDRs, and a managed node group in the
-// private subnets whose launch template requires IMDSv2 and encrypts its volumes.
+// private subnets whose launch template requires IMDSv2 and encrypts its volumes. The VPC CNI
+// enforces the namespace's NetworkPolicies.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AwsSettings } from "../../model";
+import { LOG_RETENTION_DAYS } from "./flow-logs";
 import { Network } from "./network";
 
 export interface Eks {
@@ -15,6 +17,8 @@ export interface Eks {
     readonly kubeconfig: pulumi.Output<string>;
     /** The EBS CSI driver add-on, which provisions the data volumes. */
     readonly ebsCsi: aws.eks.Addon;
+    /** The VPC CNI add-on, with NetworkPolicy enforcement on; workloads come after it. */
+    readonly vpcCni: aws.eks.Addon;
 }
 
 export const CONTROL_PLANE_LOGS = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
@@ -42,7 +46,7 @@ export function createEks(
     const clusterRole = new aws.iam.Role("eks-cluster", { assumeRolePolicy: assumeRole("eks.amazonaws.com") }, opts);
     const clusterPolicy = new aws.iam.RolePolicyAttachment("eks-cluster", { role: clusterRole.name, policyArn: managedPolicy("AmazonEKSClusterPolicy") }, opts);
     // Created first so the control-plane logs have a retention instead of living forever.
-    const logs = new aws.cloudwatch.LogGroup("eks-logs", { name: `/aws/eks/${name}/cluster`, retentionInDays: 90 }, opts);
+    const logs = new aws.cloudwatch.LogGroup("eks-logs", { name: `/aws/eks/${name}/cluster`, retentionInDays: LOG_RETENTION_DAYS }, opts);
 
     const cluster = new aws.eks.Cluster(
         "eks",
@@ -115,6 +119,23 @@ export function createEks(
         { ...opts, dependsOn: [nodeGroup] },
     );
 
+    // The VPC CNI enforces NetworkPolicy only when its add-on configuration says so; until then
+    // policies are accepted and ignored (EKS User Guide, "Restrict Pod network traffic with
+    // Kubernetes network policies": enableNetworkPolicy; amazon-vpc-cni-k8s network policy FAQ:
+    // "network policies are not enabled by default"). EKS installs the CNI itself at cluster
+    // creation; the managed add-on takes it over (resolveConflictsOnCreate OVERWRITE).
+    const vpcCni = new aws.eks.Addon(
+        "vpc-cni",
+        {
+            clusterName: cluster.name,
+            addonName: "vpc-cni",
+            configurationValues: JSON.stringify({ enableNetworkPolicy: "true" }),
+            resolveConflictsOnCreate: "OVERWRITE",
+            resolveConflictsOnUpdate: "OVERWRITE",
+        },
+        opts,
+    );
+
     const kubeconfig = pulumi.secret(
         pulumi.all([cluster.name, cluster.endpoint, cluster.certificateAuthority, region]).apply(([clusterName, endpoint, ca, r]) =>
             JSON.stringify({
@@ -138,7 +159,7 @@ export function createEks(
             }),
         ),
     );
-    return { cluster, nodeGroup, oidc, kubeconfig, ebsCsi };
+    return { cluster, nodeGroup, oidc, kubeconfig, ebsCsi, vpcCni };
 }
 
 /** An IAM role a Kubernetes service account assumes (IRSA), with an inline policy when one is given. */

@@ -1,16 +1,20 @@
 // Managed equivalents on AWS: postgres -> RDS, redis -> ElastiCache, minio -> S3. Each is made
 // with the credentials the service component already generated, and hands its consumers the
 // same connection settings (S_HOST, S_PORT, S_URL, S_USERNAME, S_PASSWORD …) as the container
-// would. Every one is encrypted, private to the VPC, reachable only from the cluster's nodes.
+// would; S3 alone is reached with an IAM role per consumer instead of a password (s3.ts).
+// Every one is encrypted, private to the VPC, reachable only from the cluster's nodes.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Credentials, secretInterpolate } from "../../catalog/types";
 import { POSTGRES_DB, POSTGRES_USER } from "../../catalog/postgres";
 import { AwsSettings, Connection, ServiceSpec, Size } from "../../model";
+import { LOG_RETENTION_DAYS } from "./flow-logs";
+import { cacheId, rdsIdentifier } from "./names";
 import { Network } from "./network";
+import { s3Bucket } from "./s3";
 
-/** The types AWS runs for us. */
-export const MANAGED_TYPES = ["postgres", "redis", "minio"] as const;
+/** The logs RDS for PostgreSQL exports to CloudWatch Logs (RDS User Guide, "PostgreSQL database log files"). */
+export const RDS_LOG_EXPORTS = ["postgresql", "upgrade"];
 
 export interface Managed {
     readonly connection: Connection;
@@ -19,13 +23,12 @@ export interface Managed {
     readonly endpoint: pulumi.Output<string>;
     /** Where consumers connect, for their network policy: a port inside the VPC, or HTTPS out. */
     readonly port: number;
+    /** An S3 bucket's ARN: its consumers get a role that may use it. */
+    readonly bucketArn?: pulumi.Output<string>;
 }
 
 const RDS_CLASS: Record<Size, string> = { small: "db.t4g.medium", medium: "db.m6g.large", large: "db.m6g.xlarge" };
 const CACHE_NODE: Record<Size, string> = { small: "cache.t4g.small", medium: "cache.m7g.large", large: "cache.m7g.xlarge" };
-
-/** AWS identifiers: lower case, letters, digits and hyphens, at most `max` characters. */
-export const awsName = (s: string, max: number) => s.toLowerCase().replace(/[^a-z0-9-]/g, "-").slice(0, max).replace(/-+$/, "");
 
 export class ManagedServices {
     private dbSubnets?: aws.rds.SubnetGroup;
@@ -71,7 +74,13 @@ export class ManagedServices {
     private postgres(spec: ServiceSpec, credentials: Credentials, parent: pulumi.Resource): Managed {
         const s = this.settings;
         this.dbSubnets ??= new aws.rds.SubnetGroup("db-subnets", { subnetIds: this.network.privateSubnets.map((x) => x.id) }, this.opts);
-        const identifier = awsName(`${this.name}-${spec.name}`, 60);
+        const identifier = rdsIdentifier(this.name, spec.name);
+        // RDS makes /aws/rds/instance/<id>/<log> on first export and keeps it forever; made
+        // first, the groups have a retention (RDS User Guide, "Publishing PostgreSQL logs to
+        // Amazon CloudWatch Logs").
+        const logGroups = RDS_LOG_EXPORTS.map(
+            (log) => new aws.cloudwatch.LogGroup(`${spec.name}-rds-${log}`, { name: `/aws/rds/instance/${identifier}/${log}`, retentionInDays: LOG_RETENTION_DAYS }, { parent }),
+        );
         const db = new aws.rds.Instance(
             `${spec.name}-rds`,
             {
@@ -96,8 +105,13 @@ export class ManagedServices {
                 finalSnapshotIdentifier: `${identifier}-final`,
                 copyTagsToSnapshot: true,
                 autoMinorVersionUpgrade: true,
+                // IAM database authentication on: a role granted rds_iam logs in with a
+                // short-lived token from its IAM identity instead of a password (RDS User Guide,
+                // "IAM database authentication"). The roles Slipway makes keep their passwords.
+                iamDatabaseAuthenticationEnabled: true,
+                enabledCloudwatchLogsExports: RDS_LOG_EXPORTS,
             },
-            { parent, protect: s.protectData },
+            { parent, protect: s.protectData, dependsOn: logGroups },
         );
         return {
             connection: {
@@ -117,7 +131,7 @@ export class ManagedServices {
     private redis(spec: ServiceSpec, credentials: Credentials, parent: pulumi.Resource): Managed {
         const s = this.settings;
         this.cacheSubnets ??= new aws.elasticache.SubnetGroup("cache-subnets", { subnetIds: this.network.privateSubnets.map((x) => x.id) }, this.opts);
-        const id = awsName(`${this.name}-${spec.name}`, 40);
+        const id = cacheId(this.name, spec.name);
         const cache = new aws.elasticache.ReplicationGroup(
             `${spec.name}-elasticache`,
             {
@@ -156,67 +170,17 @@ export class ManagedServices {
     }
 
     private s3(spec: ServiceSpec, parent: pulumi.Resource): Managed {
-        const s = this.settings;
-        const o = { parent, protect: s.protectData };
-        const bucket = new aws.s3.Bucket(`${spec.name}-bucket`, { bucketPrefix: `${awsName(`${this.name}-${spec.name}`, 36)}-`, forceDestroy: !s.protectData }, o);
-        new aws.s3.BucketPublicAccessBlock(
-            `${spec.name}-bucket`,
-            { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-            { parent },
-        );
-        new aws.s3.BucketServerSideEncryptionConfiguration(
-            `${spec.name}-bucket`,
-            { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" }, bucketKeyEnabled: true }] },
-            { parent },
-        );
-        new aws.s3.BucketVersioning(`${spec.name}-bucket`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, { parent });
-        new aws.s3.BucketPolicy(
-            `${spec.name}-bucket`,
-            {
-                bucket: bucket.id,
-                policy: bucket.arn.apply((arn) =>
-                    JSON.stringify({
-                        Version: "2012-10-17",
-                        Statement: [
-                            { Sid: "TLSOnly", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [arn, `${arn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } },
-                        ],
-                    }),
-                ),
-            },
-            { parent },
-        );
-        // The S3 credentials consumers get: an IAM user that can use this bucket and nothing else.
-        const user = new aws.iam.User(`${spec.name}-s3`, { name: awsName(`${this.name}-${spec.name}-s3`, 64) }, { parent });
-        new aws.iam.UserPolicy(
-            `${spec.name}-s3`,
-            {
-                user: user.name,
-                policy: bucket.arn.apply((arn) =>
-                    JSON.stringify({
-                        Version: "2012-10-17",
-                        Statement: [
-                            { Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketLocation"], Resource: arn },
-                            { Effect: "Allow", Action: ["s3:GetObject*", "s3:PutObject*", "s3:DeleteObject*", "s3:AbortMultipartUpload"], Resource: `${arn}/*` },
-                        ],
-                    }),
-                ),
-            },
-            { parent },
-        );
-        const key = new aws.iam.AccessKey(`${spec.name}-s3`, { user: user.name }, { parent });
+        const { bucket, ready } = s3Bucket(this.name, spec, this.settings, parent);
         const host = pulumi.interpolate`s3.${this.region}.amazonaws.com`;
         return {
-            connection: {
-                host,
-                port: 443,
-                username: key.id,
-                password: pulumi.secret(key.secret),
-                url: pulumi.interpolate`https://${host}`,
-                bucket: bucket.bucket,
-            },
-            ready: [bucket],
+            // No username and no password: consumers authenticate as the IAM role of their own
+            // service account (IRSA), which the EKS pod identity webhook hands the AWS SDKs as
+            // AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE, with AWS_REGION (eks-target.ts).
+            connection: { host, port: 443, url: pulumi.interpolate`https://${host}`, bucket: bucket.bucket },
+            ready,
             endpoint: pulumi.interpolate`https://${host}/${bucket.bucket}`,
             port: 443,
+            bucketArn: bucket.arn,
         };
     }
 }

@@ -1,14 +1,22 @@
 // The VPC every AWS target runs in: a public and a private subnet in each availability zone,
 // an internet gateway for the public ones, NAT for the private ones' way out. Load balancers
-// (and the ec2 host) live in public subnets; nodes and data stores in private ones.
+// (and the ec2 host) live in public subnets; nodes and data stores in private ones. Every
+// connection is recorded in flow logs, and the default security group has no rules.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AwsSettings } from "../../model";
+import { flowLogs, lockDefaultSecurityGroup } from "./flow-logs";
 
 export interface Network {
     readonly vpc: aws.ec2.Vpc;
     readonly publicSubnets: aws.ec2.Subnet[];
     readonly privateSubnets: aws.ec2.Subnet[];
+    /** The private subnets' address ranges, where nodes, data stores and interface endpoints live. */
+    readonly privateCidrs: string[];
+    /** The private subnets' route tables: a gateway endpoint routes S3 through them. */
+    readonly privateRouteTables: aws.ec2.RouteTable[];
+    readonly flowLog: aws.ec2.FlowLog;
+    readonly defaultSecurityGroup: aws.ec2.DefaultSecurityGroup;
 }
 
 /** The `index`-th subnet of `newBits` more bits in an IPv4 CIDR: subnetCidr("10.0.0.0/16", 4, 1) = "10.0.16.0/20". */
@@ -31,6 +39,8 @@ export function createNetwork(name: string, settings: AwsSettings, clusterName: 
     const publicRoutes = new aws.ec2.RouteTable("public", { vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }], tags: { ...tags, Name: `${name}-public` } }, opts);
     const publicSubnets: aws.ec2.Subnet[] = [];
     const privateSubnets: aws.ec2.Subnet[] = [];
+    const privateCidrs: string[] = [];
+    const privateRouteTables: aws.ec2.RouteTable[] = [];
     const nats: aws.ec2.NatGateway[] = [];
     for (let i = 0; i < settings.azCount; i++) {
         const az = zones.names[i];
@@ -52,12 +62,13 @@ export function createNetwork(name: string, settings: AwsSettings, clusterName: 
             const eip = new aws.ec2.Eip(`nat-${i}`, { domain: "vpc", tags: { ...tags, Name: `${name}-nat-${i}` } }, opts);
             nats.push(new aws.ec2.NatGateway(`nat-${i}`, { subnetId: pub.id, allocationId: eip.id, tags: { ...tags, Name: `${name}-${i}` } }, { ...opts, dependsOn: [igw] }));
         }
+        privateCidrs.push(subnetCidr(settings.vpcCidr, 4, 8 + i));
         const priv = new aws.ec2.Subnet(
             `private-${i}`,
             {
                 vpcId: vpc.id,
                 availabilityZone: az,
-                cidrBlock: subnetCidr(settings.vpcCidr, 4, 8 + i),
+                cidrBlock: privateCidrs[i],
                 tags: { ...tags, ...clusterTag, Name: `${name}-private-${i}`, "kubernetes.io/role/internal-elb": "1" },
             },
             opts,
@@ -69,6 +80,9 @@ export function createNetwork(name: string, settings: AwsSettings, clusterName: 
         );
         new aws.ec2.RouteTableAssociation(`private-${i}`, { subnetId: priv.id, routeTableId: routes.id }, opts);
         privateSubnets.push(priv);
+        privateRouteTables.push(routes);
     }
-    return { vpc, publicSubnets, privateSubnets };
+    const flowLog = flowLogs(name, vpc, opts);
+    const defaultSecurityGroup = lockDefaultSecurityGroup(name, vpc, opts);
+    return { vpc, publicSubnets, privateSubnets, privateCidrs, privateRouteTables, flowLog, defaultSecurityGroup };
 }
