@@ -3,7 +3,7 @@
 // workload that the stack's materializer turns into real resources parented to it.
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { CatalogType, Credentials, Peer, ServiceContext } from "./catalog/types";
+import { CatalogType, Credentials, Peer, ServiceContext, TlsCredentials, TlsNames } from "./catalog/types";
 import { catalogEntry } from "./catalog";
 import { connectionEnv, connectionSecrets, consumerKeys, SecretKeys } from "./connections";
 import {
@@ -53,6 +53,49 @@ function generated(name: string, parent: pulumi.Resource): pulumi.Output<string>
     return pulumi.secret(pw.result);
 }
 
+/**
+ * A CA of the service's own and a server certificate it signs, for `names`. @pulumi/tls keeps
+ * every private key it generates as a secret (its `privateKeyPem` output is sensitive); it is
+ * loaded only by stacks that serve TLS, so the others need no tls plugin.
+ */
+function generatedTls(name: string, names: TlsNames, parent: pulumi.Resource): TlsCredentials {
+    const tls = require("@pulumi/tls") as typeof import("@pulumi/tls");
+    const opts = { parent };
+    const caKey = new tls.PrivateKey(`${name}-ca-key`, { algorithm: "ECDSA", ecdsaCurve: "P256" }, opts);
+    const ca = new tls.SelfSignedCert(
+        `${name}-ca`,
+        {
+            privateKeyPem: caKey.privateKeyPem,
+            isCaCertificate: true,
+            subject: { commonName: `${name} CA (Slipway)` },
+            // Ten years: the CA is regenerated only when the stack replaces it.
+            validityPeriodHours: 87600,
+            allowedUses: ["cert_signing", "crl_signing", "digital_signature"],
+        },
+        opts,
+    );
+    const key = new tls.PrivateKey(`${name}-tls-key`, { algorithm: "ECDSA", ecdsaCurve: "P256" }, opts);
+    const request = new tls.CertRequest(
+        `${name}-tls-request`,
+        { privateKeyPem: key.privateKeyPem, subject: { commonName: name }, dnsNames: [...names.dnsNames], ipAddresses: [...names.ipAddresses] },
+        opts,
+    );
+    const cert = new tls.LocallySignedCert(
+        `${name}-tls`,
+        {
+            certRequestPem: request.certRequestPem,
+            caPrivateKeyPem: caKey.privateKeyPem,
+            caCertPem: ca.certPem,
+            validityPeriodHours: 8760,
+            // Renewed by the next `up` in the last 30 days (the provider marks it for replacement).
+            earlyRenewalHours: 720,
+            allowedUses: ["digital_signature", "key_encipherment", "server_auth"],
+        },
+        opts,
+    );
+    return { caCert: ca.certPem, cert: cert.certPem, key: pulumi.secret(key.privateKeyPem) };
+}
+
 export class Service extends pulumi.ComponentResource {
     public readonly name: string;
     public readonly type: string;
@@ -62,6 +105,10 @@ export class Service extends pulumi.ComponentResource {
     private ownMetrics?: MetricsSpec;
     private readonly entry: CatalogType;
     private readonly context: ServiceContext;
+    /** Credentials generated for each consumer that gets its own; emptied where a managed equivalent cannot give them. */
+    private readonly perConsumer: Record<string, pulumi.Output<string>>;
+    /** URL scheme of the primary port: the type's, or https where the service serves TLS. */
+    private readonly scheme: string;
 
     constructor(spec: ServiceSpec, platform: PlatformSpec, environment: TargetEnvironment, opts?: pulumi.ComponentResourceOptions) {
         super(`slipway:catalog:${pascal(spec.type)}`, spec.name, {}, opts);
@@ -74,19 +121,24 @@ export class Service extends pulumi.ComponentResource {
         for (const key of spec.secrets) {
             secrets[key] = generated(`${spec.name}-${key.toLowerCase().replace(/_/g, "-")}`, this);
         }
+        const tlsNames = this.entry.tls?.(spec.name, platform);
         this.credentials = {
             password: owns.password ? generated(`${spec.name}-password`, this) : undefined,
             token: owns.token ? generated(`${spec.name}-token`, this) : undefined,
             secrets,
+            tls: tlsNames ? generatedTls(spec.name, tlsNames, this) : undefined,
         };
+        this.scheme = this.credentials.tls && this.entry.scheme === "http" ? "https" : this.entry.scheme;
         // Consumers that get credentials of their own: a Vault token, a database and user.
         const consumers: Record<string, pulumi.Output<string>> = {};
         const per = this.entry.perConsumer;
         if (per) {
-            for (const c of platform.services.filter((s) => s.uses.includes(spec.name) && (per.consumers === "all" || s.type === "app"))) {
+            const gets = (s: ServiceSpec) => (per.consumers === "all" || s.type === "app") && !(per.except ?? []).includes(s.type);
+            for (const c of platform.services.filter((s) => s.uses.includes(spec.name) && gets(s))) {
                 consumers[c.name] = generated(`${spec.name}-for-${c.name}`, this);
             }
         }
+        this.perConsumer = consumers;
         const port = spec.port ?? this.entry.ports[0].port;
         this.context = {
             name: spec.name,
@@ -101,7 +153,8 @@ export class Service extends pulumi.ComponentResource {
         this.ownConnection = {
             host: spec.name,
             port,
-            url: pulumi.output(`${this.entry.scheme}://${spec.name}:${port}`),
+            url: pulumi.output(`${this.scheme}://${spec.name}:${port}`),
+            ...(this.credentials.tls ? { caCert: this.credentials.tls.caCert } : {}),
             ...this.entry.connection?.(this.context),
         };
         this.ownMetrics = this.entry.metrics?.(this.context);
@@ -121,6 +174,7 @@ export class Service extends pulumi.ComponentResource {
     public adopt(managed: Provisioned): Deployed {
         this.ownConnection = managed.connection;
         this.ownMetrics = undefined;
+        if (!this.entry.perConsumer?.managed) for (const c of Object.keys(this.perConsumer)) delete this.perConsumer[c];
         this.publish(managed.deployed);
         return managed.deployed;
     }
@@ -204,7 +258,7 @@ export class Service extends pulumi.ComponentResource {
             name: this.name,
             type: this.type,
             image: spec.image ?? entry.image,
-            scheme: entry.scheme,
+            scheme: this.scheme,
             command: spec.command ?? configured.command,
             args: spec.args ?? configured.args,
             ports,
@@ -255,7 +309,7 @@ export class Service extends pulumi.ComponentResource {
         const port = spec.health ? context.port : (entry.healthPort ?? context.port);
         switch (health.kind) {
             case "http":
-                return { http: { path: health.path, port }, command, startSeconds };
+                return { http: { path: health.path, port, ...(this.scheme === "https" ? { scheme: "https" as const } : {}) }, command, startSeconds };
             case "tcp":
                 return { tcp: { port }, command, startSeconds };
             case "command":
