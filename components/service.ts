@@ -3,13 +3,14 @@
 // workload that the stack's materializer turns into real resources parented to it.
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { CatalogType, Credentials, Peer, ServiceContext, TlsCredentials, TlsNames } from "./catalog/types";
+import { CatalogType, Credentials, Peer, ServiceContext } from "./catalog/types";
 import { catalogEntry } from "./catalog";
 import { connectionEnv, connectionSecrets, consumerKeys, SecretKeys } from "./connections";
 import {
     Connection, MetricsSpec, PlatformSpec, Probe, SECRET_KEYS, SecretRef, ServiceSpec, TargetEnvironment, Task, Workload,
 } from "./model";
 import { resolveResources } from "./resources";
+import { generatedTls } from "./tls";
 
 /** What a materializer hands back for one deployed service. */
 export interface Deployed {
@@ -51,49 +52,6 @@ const pascal = (s: string) => s.replace(/(^|-)([a-z0-9])/g, (_m, _d, c: string) 
 function generated(name: string, parent: pulumi.Resource): pulumi.Output<string> {
     const pw = new random.RandomPassword(name, { length: 32, special: false }, { parent });
     return pulumi.secret(pw.result);
-}
-
-/**
- * A CA of the service's own and a server certificate it signs, for `names`. @pulumi/tls keeps
- * every private key it generates as a secret (its `privateKeyPem` output is sensitive); it is
- * loaded only by stacks that serve TLS, so the others need no tls plugin.
- */
-function generatedTls(name: string, names: TlsNames, parent: pulumi.Resource): TlsCredentials {
-    const tls = require("@pulumi/tls") as typeof import("@pulumi/tls");
-    const opts = { parent };
-    const caKey = new tls.PrivateKey(`${name}-ca-key`, { algorithm: "ECDSA", ecdsaCurve: "P256" }, opts);
-    const ca = new tls.SelfSignedCert(
-        `${name}-ca`,
-        {
-            privateKeyPem: caKey.privateKeyPem,
-            isCaCertificate: true,
-            subject: { commonName: `${name} CA (Slipway)` },
-            // Ten years: the CA is regenerated only when the stack replaces it.
-            validityPeriodHours: 87600,
-            allowedUses: ["cert_signing", "crl_signing", "digital_signature"],
-        },
-        opts,
-    );
-    const key = new tls.PrivateKey(`${name}-tls-key`, { algorithm: "ECDSA", ecdsaCurve: "P256" }, opts);
-    const request = new tls.CertRequest(
-        `${name}-tls-request`,
-        { privateKeyPem: key.privateKeyPem, subject: { commonName: name }, dnsNames: [...names.dnsNames], ipAddresses: [...names.ipAddresses] },
-        opts,
-    );
-    const cert = new tls.LocallySignedCert(
-        `${name}-tls`,
-        {
-            certRequestPem: request.certRequestPem,
-            caPrivateKeyPem: caKey.privateKeyPem,
-            caCertPem: ca.certPem,
-            validityPeriodHours: 8760,
-            // Renewed by the next `up` in the last 30 days (the provider marks it for replacement).
-            earlyRenewalHours: 720,
-            allowedUses: ["digital_signature", "key_encipherment", "server_auth"],
-        },
-        opts,
-    );
-    return { caCert: ca.certPem, cert: cert.certPem, key: pulumi.secret(key.privateKeyPem) };
 }
 
 export class Service extends pulumi.ComponentResource {
