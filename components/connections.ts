@@ -29,6 +29,8 @@ export function connectionEnv(service: string, c: Connection, keys: SecretKeys =
     if (c.database !== undefined) env[`${S}_DATABASE`] = c.database;
     if (c.token !== undefined) secretEnv[`${S}_TOKEN`] = ref(keys.token, c.token);
     if (c.bucket !== undefined) env[`${S}_BUCKET`] = c.bucket;
+    // A CA certificate is public: it lets the consumer check whom it talks to, and proves nothing.
+    if (c.caCert !== undefined) env[`${S}_CA_CERT`] = c.caCert;
     return { env, secretEnv };
 }
 

@@ -168,6 +168,8 @@ export interface MetricsSpec {
     readonly params?: Readonly<Record<string, string>>;
     /** A bearer token the endpoint requires; a Pulumi secret. */
     readonly bearerToken?: pulumi.Output<string>;
+    /** The CA that signed the endpoint's certificate (PEM), for `scheme: https`. */
+    readonly caCert?: pulumi.Input<string>;
 }
 
 /** The connection settings a service offers to the services that use it (SPEC "Connection settings"). */
@@ -183,6 +185,8 @@ export interface Connection {
     readonly token?: pulumi.Output<string>;
     /** Object stores: the bucket the service provides (`S_BUCKET`). */
     readonly bucket?: pulumi.Input<string>;
+    /** The CA (PEM) that signed the service's certificate, where it serves TLS with a generated one (`S_CA_CERT`). */
+    readonly caCert?: pulumi.Input<string>;
 }
 
 /**

@@ -10,6 +10,7 @@ import {
     Connection, MetricsSpec, PlatformSpec, Probe, SECRET_KEYS, SecretRef, ServiceSpec, TargetEnvironment, Task, Workload,
 } from "./model";
 import { resolveResources } from "./resources";
+import { generatedTls } from "./tls";
 
 /** What a materializer hands back for one deployed service. */
 export interface Deployed {
@@ -62,6 +63,10 @@ export class Service extends pulumi.ComponentResource {
     private ownMetrics?: MetricsSpec;
     private readonly entry: CatalogType;
     private readonly context: ServiceContext;
+    /** Credentials generated for each consumer that gets its own; emptied where a managed equivalent cannot give them. */
+    private readonly perConsumer: Record<string, pulumi.Output<string>>;
+    /** URL scheme of the primary port: the type's, or https where the service serves TLS. */
+    private readonly scheme: string;
 
     constructor(spec: ServiceSpec, platform: PlatformSpec, environment: TargetEnvironment, opts?: pulumi.ComponentResourceOptions) {
         super(`slipway:catalog:${pascal(spec.type)}`, spec.name, {}, opts);
@@ -74,19 +79,24 @@ export class Service extends pulumi.ComponentResource {
         for (const key of spec.secrets) {
             secrets[key] = generated(`${spec.name}-${key.toLowerCase().replace(/_/g, "-")}`, this);
         }
+        const tlsNames = this.entry.tls?.(spec.name, platform);
         this.credentials = {
             password: owns.password ? generated(`${spec.name}-password`, this) : undefined,
             token: owns.token ? generated(`${spec.name}-token`, this) : undefined,
             secrets,
+            tls: tlsNames ? generatedTls(spec.name, tlsNames, this) : undefined,
         };
+        this.scheme = this.credentials.tls && this.entry.scheme === "http" ? "https" : this.entry.scheme;
         // Consumers that get credentials of their own: a Vault token, a database and user.
         const consumers: Record<string, pulumi.Output<string>> = {};
         const per = this.entry.perConsumer;
         if (per) {
-            for (const c of platform.services.filter((s) => s.uses.includes(spec.name) && (per.consumers === "all" || s.type === "app"))) {
+            const gets = (s: ServiceSpec) => (per.consumers === "all" || s.type === "app") && !(per.except ?? []).includes(s.type);
+            for (const c of platform.services.filter((s) => s.uses.includes(spec.name) && gets(s))) {
                 consumers[c.name] = generated(`${spec.name}-for-${c.name}`, this);
             }
         }
+        this.perConsumer = consumers;
         const port = spec.port ?? this.entry.ports[0].port;
         this.context = {
             name: spec.name,
@@ -101,7 +111,8 @@ export class Service extends pulumi.ComponentResource {
         this.ownConnection = {
             host: spec.name,
             port,
-            url: pulumi.output(`${this.entry.scheme}://${spec.name}:${port}`),
+            url: pulumi.output(`${this.scheme}://${spec.name}:${port}`),
+            ...(this.credentials.tls ? { caCert: this.credentials.tls.caCert } : {}),
             ...this.entry.connection?.(this.context),
         };
         this.ownMetrics = this.entry.metrics?.(this.context);
@@ -121,6 +132,7 @@ export class Service extends pulumi.ComponentResource {
     public adopt(managed: Provisioned): Deployed {
         this.ownConnection = managed.connection;
         this.ownMetrics = undefined;
+        if (!this.entry.perConsumer?.managed) for (const c of Object.keys(this.perConsumer)) delete this.perConsumer[c];
         this.publish(managed.deployed);
         return managed.deployed;
     }
@@ -204,7 +216,7 @@ export class Service extends pulumi.ComponentResource {
             name: this.name,
             type: this.type,
             image: spec.image ?? entry.image,
-            scheme: entry.scheme,
+            scheme: this.scheme,
             command: spec.command ?? configured.command,
             args: spec.args ?? configured.args,
             ports,
@@ -255,7 +267,7 @@ export class Service extends pulumi.ComponentResource {
         const port = spec.health ? context.port : (entry.healthPort ?? context.port);
         switch (health.kind) {
             case "http":
-                return { http: { path: health.path, port }, command, startSeconds };
+                return { http: { path: health.path, port, ...(this.scheme === "https" ? { scheme: "https" as const } : {}) }, command, startSeconds };
             case "tcp":
                 return { tcp: { port }, command, startSeconds };
             case "command":

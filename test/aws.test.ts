@@ -127,8 +127,10 @@ describe("aws target: the prod stack on EKS", () => {
         const dockerNames = Object.keys(envOf(docker.resources.find((r) => r.type === "docker:index/container:Container" && r.name === "demo")!)).sort();
         const demo = inputs(of(run, "kubernetes:apps/v1:Deployment").find((d) => d.name === "demo")!);
         const env = demo.spec.template.spec.containers[0].env;
-        // S3 has no password: the app reaches it with its own IAM role (aws-s3.test.ts).
-        assert.deepEqual(env.map((e: any) => e.name).sort(), dockerNames.filter((n) => !["MINIO_USERNAME", "MINIO_PASSWORD"].includes(n)));
+        // S3 has no password: the app reaches it with its own IAM role (aws-s3.test.ts). And Vault's
+        // CA: server-mode Vault serves TLS, the dev stack's dev server plain HTTP.
+        assert.deepEqual(env.map((e: any) => e.name).sort(), [...dockerNames.filter((n) => !["MINIO_USERNAME", "MINIO_PASSWORD"].includes(n)), "VAULT_CA_CERT"].sort());
+        assert.match(env.find((e: any) => e.name === "VAULT_URL").valueFrom ? "secret" : env.find((e: any) => e.name === "VAULT_URL").value, /secret|^https:/);
         const value = (n: string) => env.find((e: any) => e.name === n);
         assert.equal(value("POSTGRES_HOST").value, "slipway-prod-postgres.abc123.us-east-1.rds.amazonaws.com");
         assert.equal(value("POSTGRES_DATABASE").value, "demo", "an app gets a database of its own");
@@ -323,8 +325,9 @@ describe("aws target: loaded only where used", () => {
     };
     it("dev and staging never load @pulumi/aws; prod does, and not @pulumi/command, which only Docker's one-shot runs need", () => {
         assert.deepEqual(sdks("dev"), ["@pulumi/command", "@pulumi/docker", "@pulumi/pulumi", "@pulumi/random"]);
-        assert.deepEqual(sdks("staging"), ["@pulumi/kubernetes", "@pulumi/pulumi", "@pulumi/random"]);
-        assert.deepEqual(sdks("prod"), ["@pulumi/aws", "@pulumi/kubernetes", "@pulumi/pulumi", "@pulumi/random"]);
+        // @pulumi/tls makes server-mode Vault's CA; the dev server serves plain HTTP.
+        assert.deepEqual(sdks("staging"), ["@pulumi/kubernetes", "@pulumi/pulumi", "@pulumi/random", "@pulumi/tls"]);
+        assert.deepEqual(sdks("prod"), ["@pulumi/aws", "@pulumi/kubernetes", "@pulumi/pulumi", "@pulumi/random", "@pulumi/tls"]);
     });
 });
 

@@ -83,7 +83,8 @@ case "$1 $2" in
   "read transit/keys/"*) [ -e "$S/key-\${2#transit/keys/}" ] ;;
   "write -f") touch "$S/key-\${3#transit/keys/}"; echo "key \${3#transit/keys/}" >> "$S/calls" ;;
   "token lookup") grep -qx "$VAULT_TOKEN" "$S/tokens" 2>/dev/null ;;
-  "token create") [ "$VAULT_TOKEN" = root-token ] || exit 2; echo "$*" >> "$S/calls"; echo "\${3#-id=}" >> "$S/tokens" ;;
+  "token renew") [ "$VAULT_TOKEN" = admin-token ] && echo "renew admin" >> "$S/calls" || grep -qx "$VAULT_TOKEN" "$S/tokens" 2>/dev/null ;;
+  "token create") [ "$VAULT_TOKEN" = admin-token ] || exit 2; echo "$*" >> "$S/calls"; echo "\${3#-id=}" >> "$S/tokens" ;;
   *) echo "unexpected: $*" >&2; exit 9 ;;
 esac
 `;
@@ -102,7 +103,8 @@ esac
             env: {
                 PATH: `${path.join(dir, "bin")}:/usr/bin:/bin`,
                 STUB_STATE: path.join(dir, "state"),
-                VAULT_TOKEN: "root-token",
+                VAULT_TOKEN: "admin-token",
+                SLIPWAY_METRICS_TOKEN: "tok-metrics",
                 SLIPWAY_CONSUMERS: "gateway l09-api",
                 [consumerTokenVar("gateway")]: "tok-gateway",
                 [consumerTokenVar("l09-api")]: "tok-l09",
@@ -116,8 +118,12 @@ esac
         }
         const calls = fs.readFileSync(path.join(dir, "state", "calls"), "utf8").trim().split("\n");
         assert.deepEqual(calls, [
+            // The admin token is renewed on every run: it is periodic, not a root token that never expires.
+            "renew admin",
             "enable secret",
             "enable transit",
+            "policy slipway-metrics",
+            "token create -id=tok-metrics -policy=slipway-metrics -orphan -period=768h -display-name=slipway-metrics",
             "policy gateway",
             "key gateway",
             "token create -id=tok-gateway -policy=gateway -orphan -period=768h -display-name=gateway",
@@ -125,9 +131,12 @@ esac
             "key l09-api",
             "token create -id=tok-l09 -policy=l09-api -orphan -period=768h -display-name=l09-api",
             // Policies are written again on every run (idempotent); nothing else is.
+            "renew admin",
+            "policy slipway-metrics",
             "policy gateway",
             "policy l09-api",
         ]);
+        assert.equal(fs.readFileSync(path.join(dir, "state", "policy-slipway-metrics"), "utf8").trim(), 'path "sys/metrics" { capabilities = ["read"] }');
         const policy = fs.readFileSync(path.join(dir, "state", "policy-gateway"), "utf8");
         assert.match(policy, /path "secret\/data\/gateway\/\*"/);
         assert.match(policy, /path "transit\/encrypt\/gateway"/);
@@ -145,7 +154,7 @@ describe("bootstrap jobs on each target", () => {
         const runOf = (name: string) => run.resources.find((r) => r.type === COMMAND && r.name === `${name}-run`)!;
 
         it("runs Vault's and postgres' bootstrap as one-shot containers once their service is healthy", () => {
-            assert.deepEqual(containers(run).filter((c) => role(c) === "task").map((c) => c.name).sort(), ["postgres-databases", "vault-bootstrap"]);
+            assert.deepEqual(containers(run).filter((c) => role(c) === "task").map((c) => c.name).sort(), ["minio-users", "postgres-databases", "vault-bootstrap"]);
             for (const name of ["postgres-databases", "vault-bootstrap"]) {
                 const t = task(name);
                 assert.equal(t.inputs.start, false, "created, then run by its Command");
@@ -178,7 +187,7 @@ describe("bootstrap jobs on each target", () => {
         const jobs = () => run.resources.filter((r) => r.type === JOB);
 
         it("runs each bootstrap as a Job whose pod passes the restricted profile and reads credentials by secretKeyRef", () => {
-            assert.deepEqual(jobs().map((j) => j.name).sort(), ["postgres-databases", "vault-bootstrap"]);
+            assert.deepEqual(jobs().map((j) => j.name).sort(), ["minio-users", "postgres-databases", "vault-bootstrap"]);
             for (const j of jobs()) {
                 const pod = plain(j.inputs).spec.template.spec;
                 assert.deepEqual(restrictedViolations(pod), [], j.name);

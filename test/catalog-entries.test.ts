@@ -26,6 +26,17 @@ import { PlatformSpec, SECRET_KEYS, ServiceSpec } from "../components/model";
 const PASSWORD = "SENTINELpw0001";
 const TOKEN = "SENTINELtk0002";
 const PEER_PASSWORD = "SENTINELpeer03";
+/**
+ * Consul's tokens must be UUIDs, so its management token is the UUID that HMAC-SHA256 (key: the
+ * generated token, message "slipway:consul-management") gives, version and variant bits set.
+ */
+const CONSUL_MANAGEMENT = "60fbc3f1-3c7d-44b0-825f-48cf0d86a021";
+/** The token a type hands out as its own: the generated one, or the UUID Consul's is made into. */
+/** OPA never receives its tokens, only their SHA-256 (of "SENTINELtk0002"), in its authorization policy. */
+const OPA_ADMIN_DIGEST = "b80edafff62c95323442e29e2e8825ceedb373eda5a38348789dd150429d066d";
+const ownToken = (t: CatalogType) => (t.type === "consul" ? CONSUL_MANAGEMENT : TOKEN);
+/** What a type passes to its own container for the token it owns. */
+const passedToken = (t: CatalogType) => (t.type === "opa" ? OPA_ADMIN_DIGEST : ownToken(t));
 
 const valueOf = <T>(o: pulumi.Output<T>): Promise<T> => new Promise((resolve) => o.apply(resolve));
 
@@ -48,6 +59,10 @@ function context(t: CatalogType, uses: string[] = []): ServiceContext {
             password: t.owns?.password ? pulumi.secret(PASSWORD) : undefined,
             token: t.owns?.token ? pulumi.secret(TOKEN) : undefined,
             secrets: {},
+            // What Service generates for a type that serves TLS (its key a secret, as @pulumi/tls keeps it).
+            tls: t.tls?.(t.type, platform)
+                ? { caCert: pulumi.output("CA-PEM"), cert: pulumi.output("CERT-PEM"), key: pulumi.secret("SENTINELkey04") }
+                : undefined,
         },
         resources: t.resources,
         port: t.ports[0].port,
@@ -116,10 +131,11 @@ describe("catalog entries", () => {
                 assert.ok(t.ports.some((p) => p.port === port), `health port ${port} is declared`);
                 assert.ok(t.healthCommand, "a command Docker can run inside this image");
                 const command = text(t.healthCommand);
-                assert.ok(command.includes(String(port)), `health command targets port ${port}: ${command}`);
+                // Vault's own CLI asks the address in the container's VAULT_ADDR (https://127.0.0.1:8200 in server mode).
+                if (t.type !== "vault") assert.ok(command.includes(String(port)), `health command targets port ${port}: ${command}`);
                 if (t.health.kind === "http") {
                     assert.ok(t.health.path.startsWith("/"));
-                    assert.ok(command.includes(t.health.path), "checks the same path as the HTTP probe");
+                    if (t.type !== "vault") assert.ok(command.includes(t.health.path), "checks the same path as the HTTP probe");
                 }
             });
 
@@ -143,11 +159,13 @@ describe("catalog entries", () => {
                 }
             });
 
-            it("passes each credential it owns through a secret variable", async () => {
+            it("passes each credential it owns through a secret variable or a secret file", async () => {
                 const c = configured(t);
-                const secretValues = await Promise.all(Object.values(c.secretEnv ?? {}).map(valueOf));
+                const secretFiles = (c.files ?? []).filter((f) => f.secret).map((f) => pulumi.output(f.content));
+                for (const f of secretFiles) assert.equal(await pulumi.isSecret(f), true, "a secret file's content is a secret");
+                const secretValues = await Promise.all([...Object.values(c.secretEnv ?? {}), ...secretFiles].map(valueOf));
                 if (t.owns?.password) assert.ok(secretValues.some((v) => v.includes(PASSWORD)), "the generated password");
-                if (t.owns?.token) assert.ok(secretValues.some((v) => v.includes(TOKEN)), "the generated token");
+                if (t.owns?.token) assert.ok(secretValues.some((v) => v.includes(passedToken(t))), "the generated token");
                 for (const [k, o] of Object.entries(c.secretEnv ?? {})) assert.equal(await pulumi.isSecret(o), true, `${k} is a secret`);
             });
 
@@ -159,7 +177,7 @@ describe("catalog entries", () => {
                     assert.equal(await pulumi.isSecret(pulumi.output(conn.password)), true, "the password is a secret");
                 }
                 if (t.owns?.token) {
-                    assert.equal(await valueOf(pulumi.output(conn.token)), TOKEN);
+                    assert.equal(await valueOf(pulumi.output(conn.token)), ownToken(t));
                     assert.equal(await pulumi.isSecret(pulumi.output(conn.token)), true, "the token is a secret");
                 }
             });
@@ -301,9 +319,10 @@ describe("catalog entries", () => {
             assert.equal(jaeger.metrics!(context(jaeger))!.port, 8888);
         });
 
-        it("consul: a single self-electing server with a persistent data directory", () => {
+        it("consul: a single self-electing server with a persistent data directory, and no UI", () => {
             const args = consul.configure!(context(consul), []).args!;
-            for (const a of ["agent", "-server", "-bootstrap-expect=1", "-ui", "-client=0.0.0.0"]) assert.ok(args.includes(a), a);
+            for (const a of ["agent", "-server", "-bootstrap-expect=1", "-client=0.0.0.0"]) assert.ok(args.includes(a), a);
+            assert.ok(!args.includes("-ui"), "the UI is not asked for");
             assert.equal(consul.volumes![0].path, "/consul/data");
         });
     });

@@ -8,7 +8,7 @@ import { CATALOG } from "../components/catalog";
 import { minioMetricsToken } from "../components/catalog/minio";
 import { VAULT_START } from "../components/catalog/vault";
 import { ALL_TYPES } from "./bad-configs";
-import { minioAcceptsMetricsToken } from "./tools";
+import { minioAcceptsMetricsToken, tool } from "./tools";
 
 describe("catalog", () => {
     it("covers every type of SPEC.md's catalog, and app", () => {
@@ -56,71 +56,94 @@ describe("minio metrics token", () => {
 
 describe("vault server-mode start script, against a stub vault CLI", () => {
     // The stub behaves like Vault's CLI as the script uses it: the server starts sealed, `status`
-    // exits 2 while sealed, `operator init` prints one unseal key and a root token, `unseal`
-    // needs that key, and `token create -id` needs the root token.
+    // exits 2 while sealed, `operator init -status` 2 until initialised, `operator init` prints
+    // one key and a root token, `unseal` needs that key, and only the root token may write the
+    // admin policy, create a token with an id, and revoke itself, after which it is no token.
     const STUB = `#!/bin/sh
 S="$STUB_STATE"
-case "$1 $2" in
-  "server -config=/vault/config/slipway.hcl")
+root_ok() { [ "$VAULT_TOKEN" = hvs.ROOT ] && [ ! -e "$S/root-revoked" ]; }
+case "$1 $2 \${3:-}" in
+  "server -config=/vault/config/slipway.hcl "*)
     rm -f "$S/unsealed"; touch "$S/running"
     # With a KMS seal, an initialised Vault unseals itself.
     if [ "\${SLIPWAY_VAULT_SEAL:-}" = awskms ] && [ -e "$S/initialised" ]; then touch "$S/unsealed"; fi
     sleep 1; exit 0 ;;
-  "status ") [ -e "$S/running" ] || exit 1; [ -e "$S/unsealed" ] || exit 2; exit 0 ;;
-  "operator init")
+  "status  ") [ -e "$S/running" ] || exit 1; [ -e "$S/unsealed" ] || exit 2; exit 0 ;;
+  "operator init -status") [ -e "$S/initialised" ] || exit 2 ;;
+  "operator init "*)
     echo "init $3" >> "$S/calls"
-    if [ "$3" = -recovery-shares=1 ]; then printf 'Recovery Key 1: REC-1\\n\\nInitial Root Token: hvs.ROOT\\n'; touch "$S/unsealed"
-    else printf 'Unseal Key 1: KEY-123\\n\\nInitial Root Token: hvs.ROOT\\n'; fi
+    if [ "$3" = -recovery-shares=1 ]; then printf 'Recovery Key 1: REC+/1=\\n\\nInitial Root Token: hvs.ROOT\\n'; touch "$S/unsealed"
+    else printf 'Unseal Key 1: K3y+/Unseal=\\n\\nInitial Root Token: hvs.ROOT\\n'; fi
     touch "$S/initialised" ;;
-  "operator unseal") echo "unseal $3" >> "$S/calls"; [ "$3" = KEY-123 ] && touch "$S/unsealed" ;;
-  "token lookup") grep -qx "$VAULT_TOKEN" "$S/tokens" 2>/dev/null ;;
-  "token create") [ "$VAULT_TOKEN" = hvs.ROOT ] || exit 2; echo "create $3" >> "$S/calls"; echo "\${3#-id=}" >> "$S/tokens" ;;
+  "operator unseal "*) echo "unseal $3" >> "$S/calls"; [ "$3" = "K3y+/Unseal=" ] && touch "$S/unsealed" ;;
+  "policy write "*) root_ok || exit 2; echo "policy $3" >> "$S/calls" ;;
+  "token create "*) root_ok || exit 2; echo "create $3 $4 $5 $6" >> "$S/calls" ;;
+  "token revoke -self") root_ok || exit 2; touch "$S/root-revoked"; echo "revoke root" >> "$S/calls" ;;
   *) echo "unexpected: $*" >&2; exit 9 ;;
 esac
 `;
+    // 64 bytes of pad, as SLIPWAY_UNSEAL_PAD is (two HMAC-SHA256 digests, hex).
+    const PAD = "0f".repeat(16) + "a5".repeat(16) + "3c".repeat(32);
     let dir: string;
-    const start = (state: string, env: Record<string, string> = {}) =>
-        spawnSync("sh", [path.join(dir, "start.sh")], {
+    const start = (state: string, shell: string[], env: Record<string, string> = {}) =>
+        spawnSync(shell[0], [...shell.slice(1), path.join(dir, "start.sh")], {
             encoding: "utf8",
             timeout: 20000,
             env: {
                 PATH: `${path.join(dir, "bin")}:/usr/bin:/bin`,
                 STUB_STATE: path.join(dir, state),
-                SLIPWAY_VAULT_INIT: path.join(dir, state, "init.txt"),
-                SLIPWAY_ROOT_TOKEN: "generated-by-pulumi",
+                SLIPWAY_UNSEAL_STORE: path.join(dir, state, "unseal.xor"),
+                SLIPWAY_ADMIN_POLICY: "/vault/config/slipway-admin.hcl",
+                SLIPWAY_ADMIN_TOKEN: "generated-by-pulumi",
+                SLIPWAY_UNSEAL_PAD: PAD,
                 ...env,
             },
         });
     before(() => {
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-vault-"));
         fs.mkdirSync(path.join(dir, "bin"));
-        fs.mkdirSync(path.join(dir, "state"));
-        fs.mkdirSync(path.join(dir, "kms"));
+        for (const d of ["dash", "busybox", "kms"]) fs.mkdirSync(path.join(dir, d));
         fs.writeFileSync(path.join(dir, "bin", "vault"), STUB, { mode: 0o755 });
         fs.writeFileSync(path.join(dir, "start.sh"), VAULT_START);
     });
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-    it("initialises once, unseals on every start, and makes the generated token a root token once", () => {
-        const first = start("state");
-        assert.equal(first.status, 0, first.stderr);
-        assert.match(first.stdout, /initialised and unsealed/);
-        const init = path.join(dir, "state", "init.txt");
-        assert.equal(fs.statSync(init).mode & 0o777, 0o600, "the unseal key is readable by Vault's user only");
+    // Debian's sh (dash) and busybox's ash, the image's own shell.
+    for (const [state, shell] of [["dash", ["sh"]], ["busybox", [tool("busybox"), "sh"]]] as const) {
+        it(`initialises once, keeps the unseal key only under the pad, unseals on every start, and revokes the root token (${state})`, () => {
+            const first = start(state, [...shell]);
+            assert.equal(first.status, 0, first.stderr);
+            assert.match(first.stdout, /initial root token revoked/);
+            const store = path.join(dir, state, "unseal.xor");
+            assert.equal(fs.statSync(store).mode & 0o777, 0o600, "readable by Vault's user only");
+            const kept = fs.readFileSync(store, "utf8");
+            // "K3y+/Unseal=" XOR 0x0f per byte, as hex: no trace of the key, and nothing of the root token.
+            assert.equal(kept, "443c7624205a617c6a6e6332");
+            assert.doesNotMatch(kept, /K3y|hvs/);
 
-        const second = start("state"); // a restart: sealed again, already initialised
-        assert.equal(second.status, 0, second.stderr);
-        const calls = fs.readFileSync(path.join(dir, "state", "calls"), "utf8").trim().split("\n");
-        assert.deepEqual(calls, ["init -key-shares=1", "unseal KEY-123", "create -id=generated-by-pulumi", "unseal KEY-123"]);
-        assert.equal(fs.readFileSync(path.join(dir, "state", "tokens"), "utf8"), "generated-by-pulumi\n");
-    });
+            const second = start(state, [...shell]); // a restart: sealed again, already initialised
+            assert.equal(second.status, 0, second.stderr);
+            const calls = fs.readFileSync(path.join(dir, state, "calls"), "utf8").trim().split("\n");
+            assert.deepEqual(calls, [
+                "init -key-shares=1",
+                "unseal K3y+/Unseal=",
+                "policy slipway-admin",
+                "create -id=generated-by-pulumi -policy=slipway-admin -orphan -period=768h",
+                "revoke root",
+                // The restart unseals with the key it takes back from under the pad.
+                "unseal K3y+/Unseal=",
+            ]);
+        });
+    }
 
-    it("with a KMS seal: makes recovery keys instead, and never unseals by hand", () => {
+    it("with a KMS seal: keeps the recovery key under the pad, never unseals by hand, and revokes the root token", () => {
         for (let i = 0; i < 2; i++) {
-            const r = start("kms", { SLIPWAY_VAULT_SEAL: "awskms" });
+            const r = start("kms", ["sh"], { SLIPWAY_VAULT_SEAL: "awskms" });
             assert.equal(r.status, 0, r.stderr);
         }
         const calls = fs.readFileSync(path.join(dir, "kms", "calls"), "utf8").trim().split("\n");
-        assert.deepEqual(calls, ["init -recovery-shares=1", "create -id=generated-by-pulumi"]);
+        assert.deepEqual(calls, ["init -recovery-shares=1", "policy slipway-admin", "create -id=generated-by-pulumi -policy=slipway-admin -orphan -period=768h", "revoke root"]);
+        assert.doesNotMatch(fs.readFileSync(path.join(dir, "kms", "unseal.xor"), "utf8"), /REC/);
     });
 });
+

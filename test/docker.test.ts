@@ -25,7 +25,7 @@ function expectedConnectionVars(used: string, type: string): string[] {
     const hasUserPassword = ["postgres", "redis", "neo4j", "minio", "rabbitmq", "grafana", "pgadmin", "redis-commander"].includes(type);
     if (hasUserPassword) suffixes.push("USERNAME", "PASSWORD");
     if (type === "postgres") suffixes.push("DATABASE");
-    if (["vault", "qdrant", "jupyter"].includes(type)) suffixes.push("TOKEN");
+    if (["vault", "qdrant", "jupyter", "consul", "opa"].includes(type)) suffixes.push("TOKEN");
     if (type === "minio") suffixes.push("BUCKET");
     return suffixes.map((s) => `${S}_${s}`).sort();
 }
@@ -152,7 +152,11 @@ describe("docker target: the dev stack", () => {
         assert.equal(demo.POSTGRES_PASSWORD, pg.password);
         assert.notEqual(demo.POSTGRES_PASSWORD, run.outputs.credentials.postgres.password);
         assert.equal(demo.POSTGRES_URL, `postgresql://demo:${pg.password}@postgres:5432/demo`);
-        assert.equal(demo.REDIS_URL, `redis://default:${run.outputs.credentials.redis.password}@redis:6379/0`);
+        // A Redis ACL user of its own, named after it.
+        const cache = run.outputs.credentials.redis.consumers.demo;
+        assert.deepEqual([demo.REDIS_USERNAME, demo.REDIS_PASSWORD], ["demo", cache.password]);
+        assert.notEqual(demo.REDIS_PASSWORD, run.outputs.credentials.redis.password, "not the default user's password");
+        assert.equal(demo.REDIS_URL, `redis://demo:${cache.password}@redis:6379/0`);
         assert.equal(demo.VAULT_TOKEN, run.outputs.credentials.vault.consumers.demo.token);
         assert.notEqual(demo.VAULT_TOKEN, run.outputs.credentials.vault.token, "not the root token");
         assert.equal(demo.JWT_SECRET_KEY, run.outputs.credentials.demo.secrets.JWT_SECRET_KEY);
@@ -255,7 +259,7 @@ describe("docker target: read-only root filesystems (the demo platform in dev mo
     const READ_ONLY: Record<string, boolean> = {
         postgres: true,
         redis: true,
-        opa: true,
+        opa: false, // its authorization policy is uploaded
         minio: true,
         vault: false, // not yet verified to run read-only
         demo: false, // an app: what its image writes is unknown
@@ -298,11 +302,19 @@ describe("docker target: other stacks", () => {
         assert.deepEqual(vault.inputs.entrypoints, ["/bin/sh", "/vault/config/slipway-start.sh"]);
         assert.equal(vault.inputs.command, undefined);
         const env = envOf(vault);
-        assert.equal(env.SLIPWAY_ROOT_TOKEN, run.outputs.credentials.vault.token);
+        // The admin token (not root) is made by the start script; no root token is handed in.
+        assert.equal(env.SLIPWAY_ADMIN_TOKEN, run.outputs.credentials.vault.token);
+        assert.ok(!("SLIPWAY_ROOT_TOKEN" in env));
         assert.ok(!("VAULT_DEV_ROOT_TOKEN_ID" in env));
+        assert.match(env.SLIPWAY_UNSEAL_PAD, /^[0-9a-f]{128}$/);
+        assert.equal(env.VAULT_ADDR, "https://127.0.0.1:8200");
         const files = plain(vault.inputs.uploads).map((u: any) => u.file).sort();
-        assert.deepEqual(files, ["/vault/config/slipway-start.sh", "/vault/config/slipway.hcl"]);
-        assert.match(plain(vault.inputs.uploads).find((u: any) => u.file.endsWith(".hcl")).content, /disable_mlock = true/);
+        assert.deepEqual(files, [
+            "/vault/config/ca.crt", "/vault/config/slipway-admin.hcl", "/vault/config/slipway-start.sh", "/vault/config/slipway.hcl",
+            "/vault/config/tls.crt", "/vault/config/tls.key",
+        ]);
+        assert.match(plain(vault.inputs.uploads).find((u: any) => u.file.endsWith("slipway.hcl")).content, /disable_mlock = true/);
+        assert.ok(isWrappedSecret(vault.inputs.uploads), "the uploads carry the TLS key: a secret");
     });
 
     it("runs Neo4j as its own user on a volume handed to that user (no chmod as root)", async () => {

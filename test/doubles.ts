@@ -138,6 +138,15 @@ export function createdState(type: string, name: string, inputs: Record<string, 
             return { publicIp: "198.51.100.7" };
         case "aws:ec2/launchTemplate:LaunchTemplate":
             return { latestVersion: 1 };
+        // @pulumi/tls: every private key is a generated secret (the provider marks privateKeyPem
+        // sensitive); certificates are public.
+        case "tls:index/privateKey:PrivateKey":
+            return { privateKeyPem: secret(`-----BEGIN PRIVATE KEY-----\nkey${name.replace(/[^A-Za-z0-9]/g, "")}\n-----END PRIVATE KEY-----\n`), publicKeyPem: `-----BEGIN PUBLIC KEY-----\npub${name}\n-----END PUBLIC KEY-----\n` };
+        case "tls:index/selfSignedCert:SelfSignedCert":
+        case "tls:index/locallySignedCert:LocallySignedCert":
+            return { certPem: `-----BEGIN CERTIFICATE-----\ncert${name.replace(/[^A-Za-z0-9]/g, "")}\n-----END CERTIFICATE-----\n` };
+        case "tls:index/certRequest:CertRequest":
+            return { certRequestPem: `-----BEGIN CERTIFICATE REQUEST-----\ncsr${name}\n-----END CERTIFICATE REQUEST-----\n` };
         case "docker:index/remoteImage:RemoteImage":
             return { imageId: `sha256:${inputs.name}` };
         case "docker:index/container:Container":

@@ -241,7 +241,9 @@ describe("kubernetes target: the staging stack on kind", () => {
         const c = mainContainer(workload(run, "vault"));
         assert.deepEqual(c.command, ["/bin/sh", "/vault/config/slipway-start.sh"]);
         assert.ok(!c.env.some((e: any) => e.name === "VAULT_DEV_ROOT_TOKEN_ID"));
-        assert.deepEqual(c.env.find((e: any) => e.name === "SLIPWAY_ROOT_TOKEN").valueFrom.secretKeyRef, { name: "vault-credentials", key: "SLIPWAY_ROOT_TOKEN" });
+        assert.deepEqual(c.env.find((e: any) => e.name === "SLIPWAY_ADMIN_TOKEN").valueFrom.secretKeyRef, { name: "vault-credentials", key: "SLIPWAY_ADMIN_TOKEN" });
+        assert.deepEqual(c.env.find((e: any) => e.name === "SLIPWAY_UNSEAL_PAD").valueFrom.secretKeyRef, { name: "vault-credentials", key: "SLIPWAY_UNSEAL_PAD" });
+        assert.ok(!c.env.some((e: any) => e.name === "SLIPWAY_ROOT_TOKEN"));
         assert.ok(c.volumeMounts.some((m: any) => m.mountPath === "/vault/file"));
     });
 

@@ -14,6 +14,7 @@ const LAYERS: Record<string, number> = {
     resources: 3,
     connections: 3,
     service: 3,
+    tls: 3,
     targets: 4,
     platform: 5,
     program: 6,

@@ -81,7 +81,7 @@ const STATEFUL = [
 const CREDENTIAL: Record<string, "password" | "token"> = {
     postgres: "password", redis: "password", neo4j: "password", minio: "password", rabbitmq: "password",
     grafana: "password", pgadmin: "password", "redis-commander": "password",
-    vault: "token", qdrant: "token", jupyter: "token",
+    vault: "token", qdrant: "token", jupyter: "token", consul: "token", opa: "token",
 };
 
 /** Types that expose Prometheus metrics, and so get a scrape job. */
@@ -223,7 +223,9 @@ describe("bundled platforms", () => {
                                     const creds = run.outputs.credentials[used]?.consumers?.[consumer] ?? run.outputs.credentials[used];
                                     if (credential) {
                                         const v = `${S}_${credential.toUpperCase()}`;
-                                        assert.ok(run.generated.includes(env[v]), `${consumer}: ${v} is a generated value, not ${env[v]}`);
+                                        // Consul's tokens are UUIDs made from a generated value (Consul refuses any other form).
+                                        if (services[used].type === "consul") assert.match(env[v], /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+                                        else assert.ok(run.generated.includes(env[v]), `${consumer}: ${v} is a generated value, not ${env[v]}`);
                                         assert.equal(env[v], creds?.[credential], `${consumer}: ${v} is the one in the credentials output`);
                                     }
                                     if (services[used].type === "postgres") {

@@ -49,7 +49,7 @@ describe("Docker one-shot containers: a failing task fails the deploy and runs a
         it("creates every one-shot container without starting it, and runs each through a Command", () => {
             const oneShots = containers(run).filter((c) => c.inputs.restart === "no");
             assert.deepEqual(oneShots.map((c) => c.name).sort(), [
-                "grafana-volume-init", "minio-volume-init", "postgres-databases", "postgres-volume-init",
+                "grafana-volume-init", "minio-users", "minio-volume-init", "postgres-databases", "postgres-volume-init",
                 "prometheus-volume-init", "redis-volume-init", "vault-bootstrap", "vault-volume-init",
             ]);
             for (const c of oneShots) {
@@ -108,7 +108,7 @@ describe("Kubernetes Jobs: a failure is an error within the await, and the next 
             assert.equal(spec.activeDeadlineSeconds, JOB_DEADLINE_SECONDS, job.name);
         }
         assert.ok(JOB_DEADLINE_SECONDS + backoff < 600, `${JOB_DEADLINE_SECONDS} s + ${backoff} s of back-off`);
-        assert.equal(of(run, JOB).length, 2);
+        assert.equal(of(run, JOB).length, 3);
     });
 
     it("is replaced, so run again, by the next up after it failed", () => {

@@ -1,5 +1,6 @@
 import { createHmac } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
+import { envPrefix } from "../config/validate";
 import { CatalogType, secretInterpolate } from "./types";
 
 export const MINIO_USER = "slipway";
@@ -36,6 +37,49 @@ export function minioMetricsToken(accessKey: string, secretKey: string): string 
     return `${header}.${claims}.${b64url(signature)}`;
 }
 
+/** A consumer's bucket and user: named after it (MinIO access keys have at least 3 characters). */
+export const minioConsumerBucket = (consumer: string) => `${consumer}-data`;
+export const minioConsumerUser = (consumer: string) => (consumer.length >= 3 ? consumer : `${consumer}-user`);
+
+/** The policy that limits a consumer to its own bucket (MinIO's IAM policies are AWS's S3 policy language). */
+export function minioBucketPolicy(bucket: string): string {
+    return JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+            { Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketLocation", "s3:ListBucketMultipartUploads"], Resource: [`arn:aws:s3:::${bucket}`] },
+            {
+                Effect: "Allow",
+                Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
+                Resource: [`arn:aws:s3:::${bucket}/*`],
+            },
+        ],
+    });
+}
+
+/** `SLIPWAY_<WHAT>_<CONSUMER>`: where the bootstrap reads one consumer's bucket, user, secret key and policy. */
+export const minioConsumerVar = (what: "BUCKET" | "USER" | "SECRET" | "POLICY", consumer: string) => `SLIPWAY_${what}_${envPrefix(consumer)}`;
+
+/**
+ * Bootstrap, with the root credentials in MC_HOST_local: for each consumer, its bucket, a policy
+ * on that bucket alone (`<consumer>-bucket`), and a user with the secret key Slipway generated,
+ * attached to it (mc admin policy create / user add / policy attach:
+ * https://min.io/docs/minio/linux/reference/minio-mc-admin.html). Every step may run again.
+ */
+export const MINIO_BOOTSTRAP = `set -eu
+until mc ready local >/dev/null 2>&1; do sleep 2; done
+for c in $SLIPWAY_CONSUMERS; do
+  var=$(echo "$c" | tr 'a-z-' 'A-Z_')
+  eval "bucket=\\\${SLIPWAY_BUCKET_$var}; user=\\\${SLIPWAY_USER_$var}; key=\\\${SLIPWAY_SECRET_$var}; policy=\\\${SLIPWAY_POLICY_$var}"
+  mc mb --ignore-existing "local/$bucket" >/dev/null
+  printf '%s' "$policy" > /tmp/policy.json
+  mc admin policy create local "$c-bucket" /tmp/policy.json >/dev/null
+  mc admin user add local "$user" "$key" >/dev/null
+  mc admin policy attach local "$c-bucket" --user "$user" >/dev/null 2>&1 ||
+    mc admin user info local "$user" | grep -q "$c-bucket"
+done
+echo "slipway: minio has a bucket, a policy and a user for: $SLIPWAY_CONSUMERS"
+`;
+
 export const minio: CatalogType = {
     type: "minio",
     // Docker Hub no longer serves minio/minio; quay.io has the last open-source release.
@@ -54,6 +98,40 @@ export const minio: CatalogType = {
     resources: { cpu: 0.5, memoryMiB: 512, storageGiB: 10 },
     owns: { password: true },
     connection: (ctx) => ({ username: MINIO_USER, password: ctx.credentials.password, bucket: MINIO_BUCKET }),
+    // Each consumer gets a user of its own, limited to a bucket of its own. On S3 (eks) consumers
+    // share the bucket's IAM credentials.
+    perConsumer: {
+        consumers: "all",
+        managed: false,
+        connection: (base, consumer, secret) => ({ ...base, username: minioConsumerUser(consumer), password: secret, bucket: minioConsumerBucket(consumer) }),
+    },
+    taskNames: ["users"],
+    tasks: (ctx) => {
+        const consumers = Object.keys(ctx.consumers);
+        if (consumers.length === 0) return [];
+        return [
+            {
+                name: "users",
+                command: ["/bin/sh", "-c", MINIO_BOOTSTRAP],
+                env: {
+                    HOME: "/tmp",
+                    MC_CONFIG_DIR: "/tmp/.mc",
+                    SLIPWAY_CONSUMERS: consumers.join(" "),
+                    ...Object.fromEntries(
+                        consumers.flatMap((c) => [
+                            [minioConsumerVar("BUCKET", c), minioConsumerBucket(c)],
+                            [minioConsumerVar("USER", c), minioConsumerUser(c)],
+                            [minioConsumerVar("POLICY", c), minioBucketPolicy(minioConsumerBucket(c))],
+                        ]),
+                    ),
+                },
+                secretEnv: {
+                    MC_HOST_local: secretInterpolate`http://${MINIO_USER}:${ctx.credentials.password}@${ctx.name}:${ctx.port}`,
+                    ...Object.fromEntries(consumers.map((c) => [minioConsumerVar("SECRET", c), ctx.consumers[c]])),
+                },
+            },
+        ];
+    },
     // Metrics stay private: Prometheus presents the token, instead of MINIO_PROMETHEUS_AUTH_TYPE=public.
     metrics: (ctx) => ({
         port: 9000,

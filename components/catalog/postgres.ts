@@ -59,6 +59,8 @@ export const postgres: CatalogType = {
     // tools keep the service's own login).
     perConsumer: {
         consumers: "apps",
+        // The bootstrap runs against RDS too.
+        managed: true,
         connection: (base, app, password) => ({
             ...base,
             username: appDatabase(app),

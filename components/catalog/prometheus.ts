@@ -1,4 +1,4 @@
-import { prometheusConfig, prometheusRules, RULES_FILE } from "../generated/prometheus";
+import { caFile, prometheusConfig, prometheusRules, RULES_FILE } from "../generated/prometheus";
 import { CatalogType } from "./types";
 
 export const prometheus: CatalogType = {
@@ -29,6 +29,8 @@ export const prometheus: CatalogType = {
                     content: prometheusRules(targets, { project: ctx.platform.project, stack: ctx.platform.stack }),
                     secret: false,
                 },
+                // The CA of each target that serves TLS with a generated one (server-mode Vault).
+                ...targets.flatMap((t) => (t.metrics.caCert !== undefined ? [{ path: caFile(t.name), content: t.metrics.caCert, secret: false }] : [])),
             ],
             args: [
                 "--config.file=/etc/prometheus/prometheus.yml",

@@ -18,7 +18,8 @@ export const redisExporter: CatalogType = {
     resources: { cpu: 0.1, memoryMiB: 64, storageGiB: 0 },
     metrics: () => ({ port: 9121, path: "/metrics" }),
     configure: (ctx, peers): Configured => {
-        const c = usedPeer(ctx, peers, "redis").connection;
+        // Its own ACL user where redis gives consumers their own (the commands its README lists).
+        const c = usedPeer(ctx, peers, "redis").connectionFor(ctx.name).connection;
         // The scheme of the used redis' URL: rediss:// (TLS) for a managed equivalent that requires it.
         const scheme = c.url.apply((u) => u.slice(0, u.indexOf("://")));
         const env: Record<string, pulumi.Input<string>> = { REDIS_ADDR: pulumi.interpolate`${scheme}://${c.host}:${c.port}` };

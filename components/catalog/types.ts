@@ -1,5 +1,6 @@
 // The shape of a catalog entry: everything Slipway knows about one kind of service, as data
 // plus three small functions. Entries never see the target they will run on.
+import { createHmac } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import {
     Connection, FileSpec, HealthSpec, MetricsSpec, PlatformSpec, PortSpec, Resources, ServiceSpec, TargetEnvironment, VolumeSpec,
@@ -20,6 +21,21 @@ export interface Credentials {
     readonly token?: pulumi.Output<string>;
     /** One generated value per name in the service's `secrets:` list. */
     readonly secrets: Readonly<Record<string, pulumi.Output<string>>>;
+    /** The service's own certificate and the CA that signed it, where its type serves TLS (see CatalogType.tls). */
+    readonly tls?: TlsCredentials;
+}
+
+/** A generated CA and a server certificate it signed; PEM. The key is a Pulumi secret. */
+export interface TlsCredentials {
+    readonly caCert: pulumi.Output<string>;
+    readonly cert: pulumi.Output<string>;
+    readonly key: pulumi.Output<string>;
+}
+
+/** The names a service's certificate is valid for. */
+export interface TlsNames {
+    readonly dnsNames: readonly string[];
+    readonly ipAddresses: readonly string[];
 }
 
 /** What an entry may read about the service being built. */
@@ -107,6 +123,12 @@ export interface CatalogType {
     readonly resources: Resources;
     /** Credentials the type owns. */
     readonly owns?: { readonly password?: boolean; readonly token?: boolean };
+    /**
+     * The service serves TLS with a certificate signed by a CA generated for it: the names the
+     * certificate must carry, or undefined where it serves plain HTTP (Vault's dev server). Its
+     * URL scheme is then https, and consumers receive the CA (`S_CA_CERT`).
+     */
+    tls?(name: string, platform: PlatformSpec): TlsNames | undefined;
     /** Connection settings consumers get, beyond host, port and a plain URL. */
     connection?(ctx: ServiceContext): Partial<Omit<Connection, "host" | "port">>;
     /** How Prometheus scrapes it, where it exposes metrics. */
@@ -120,6 +142,14 @@ export interface CatalogType {
      */
     readonly perConsumer?: {
         readonly consumers: "all" | "apps";
+        /** Consumer types that keep the service's own login (an admin tool whose config has no user name). */
+        readonly except?: readonly string[];
+        /**
+         * Whether consumers still get credentials of their own when a managed equivalent runs the
+         * service: postgres' bootstrap makes them on RDS too; ElastiCache and S3 have no such step
+         * here, so their consumers share the service's credentials there.
+         */
+        readonly managed?: boolean;
         connection(base: Connection, consumer: string, secret: pulumi.Output<string>): Connection;
     };
     /** The names of the bootstrap jobs `tasks` may return: they take part in name validation. */
@@ -160,4 +190,27 @@ export function bashHttpCheck(port: number, path: string): string[] {
 /** Shorthand for a secret derived from secrets, e.g. a URL with a password in it. */
 export function secretInterpolate(strings: TemplateStringsArray, ...values: pulumi.Input<unknown>[]): pulumi.Output<string> {
     return pulumi.secret(pulumi.interpolate(strings, ...values));
+}
+
+/**
+ * A secret derived from a generated one for one purpose (HMAC-SHA256, hex): a credential of its
+ * own that needs no resource of its own, and tells nothing about the secret it came from.
+ */
+export function derivedSecret(secret: pulumi.Output<string>, purpose: string): pulumi.Output<string> {
+    return pulumi.secret(secret.apply((s) => createHmac("sha256", s).update(`slipway:${purpose}`).digest("hex")));
+}
+
+/**
+ * A generated value in the form of a UUID, for services whose tokens must be UUIDs (Consul:
+ * agent/consul/acl_endpoint.go, TokenSet: "Invalid Token: SecretID is not a valid UUID").
+ */
+export function uuidSecret(secret: pulumi.Output<string>, purpose: string): pulumi.Output<string> {
+    return pulumi.secret(
+        derivedSecret(secret, purpose).apply((h) => {
+            // RFC 4122 version 4 layout: the version nibble is 4 and the variant bits are 10.
+            const v = `4${h.slice(13, 16)}`;
+            const variant = ((parseInt(h[16], 16) & 0x3) | 0x8).toString(16) + h.slice(17, 20);
+            return `${h.slice(0, 8)}-${h.slice(8, 12)}-${v}-${variant}-${h.slice(20, 32)}`;
+        }),
+    );
 }

@@ -10,6 +10,9 @@ export interface ScrapeTarget {
     readonly metrics: MetricsSpec;
 }
 
+/** Where Prometheus finds the CA of a target that serves TLS with a generated one. */
+export const caFile = (target: string) => `/etc/prometheus/ca/${target}.crt`;
+
 /** File name of the rules, relative to the configuration file's directory. */
 export const RULES_FILE = "slipway-rules.yml";
 
@@ -22,6 +25,7 @@ export function prometheusConfig(targets: readonly ScrapeTarget[], alertmanagers
             scheme: t.metrics.scheme ?? "http",
             ...(t.metrics.params ? { params: Object.fromEntries(Object.entries(t.metrics.params).map(([k, v]) => [k, [v]])) } : {}),
             ...(token !== undefined ? { authorization: { type: "Bearer", credentials: token } } : {}),
+            ...(t.metrics.caCert !== undefined ? { tls_config: { ca_file: caFile(t.name) } } : {}),
             static_configs: [{ targets: [`${t.name}:${t.metrics.port}`], labels: { service: t.name, type: t.type } }],
         })),
     );
