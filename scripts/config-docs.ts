@@ -28,7 +28,11 @@ export function pulumiYaml(): string {
     }
     const project = {
         name: "slipway",
-        runtime: "nodejs",
+        // The program runs from its JavaScript build (scripts/build.js), never through ts-node: a
+        // preview or up neither type-checks nor transpiles (@pulumi/pulumi cmd/run/run.js reads
+        // PULUMI_NODEJS_TYPESCRIPT, which the language host sets from `typescript`).
+        runtime: { name: "nodejs", options: { typescript: false } },
+        main: "bin/index.js",
         description: "One program that provisions a whole multi-service platform, with generated credentials, on Docker, Kubernetes or AWS.",
         config,
     };

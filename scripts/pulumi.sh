@@ -12,6 +12,9 @@ cd "$(dirname "$0")/.."
 stack="${SLIPWAY_STACK:-dev}"
 pulumi="${PULUMI:-node_modules/.bin/pulumi}"
 [ -d node_modules ] || npm ci --no-audit --no-fund
+# Pulumi runs the program's JavaScript build (Pulumi.yaml: main bin/index.js), so build it first;
+# this does nothing when bin/ is already built from the current sources.
+${SLIPWAY_BUILD:-node scripts/build.js}
 
 state="$PWD/.pulumi"
 mkdir -p "$state"

@@ -18,6 +18,7 @@ const LAYERS: Record<string, number> = {
     targets: 4,
     platform: 5,
     program: 6,
+    "fresh-build": 6,
 };
 
 const layerOf = (file: string) => {

@@ -16,7 +16,8 @@ const project = YAML.parse(read("Pulumi.yaml"));
 describe("project", () => {
     it("declares the slipway project and every config key the program reads, each with a type and a description", () => {
         assert.equal(project.name, "slipway");
-        assert.equal(project.runtime, "nodejs");
+        assert.deepEqual(project.runtime, { name: "nodejs", options: { typescript: false } }, "the program runs from its build, never through ts-node");
+        assert.equal(project.main, "bin/index.js");
         assert.deepEqual(Object.keys(project.config).sort(), [...CONFIG_KEYS].sort());
         for (const [key, decl] of Object.entries<any>(project.config)) {
             assert.ok(typeof decl.description === "string" && decl.description.length > 20, `${key} has a description`);
@@ -74,7 +75,9 @@ describe("scripts/pulumi.sh: Pulumi with a local backend and no account", () => 
             '#!/bin/sh\necho "$* | $PULUMI_BACKEND_URL | $PULUMI_CONFIG_PASSPHRASE_FILE" >> "$(dirname "$0")/calls"\n',
             { mode: 0o755 },
         );
-        // A preflight stand-in: records the stack it checks, and fails when told to.
+        // A build stand-in (the real build is tested in build.test.ts), and a preflight stand-in:
+        // they record what they were asked to do; the preflight fails when told to.
+        fs.writeFileSync(path.join(dir, "stub-build"), '#!/bin/sh\necho "build" >> "$(dirname "$0")/calls"\n', { mode: 0o755 });
         fs.writeFileSync(path.join(dir, "stub-preflight"), '#!/bin/sh\necho "preflight $1" >> "$(dirname "$0")/calls"\n[ -z "$FAIL" ]\n', { mode: 0o755 });
     });
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -82,7 +85,7 @@ describe("scripts/pulumi.sh: Pulumi with a local backend and no account", () => 
     const wrapper = (args: string[], env: Record<string, string> = {}) => {
         const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("PULUMI_")));
         return spawnSync("bash", [path.join(dir, "scripts/pulumi.sh"), ...args], {
-            env: { ...clean, PULUMI: path.join(dir, "stub-pulumi"), SLIPWAY_PREFLIGHT: path.join(dir, "stub-preflight"), ...env },
+            env: { ...clean, PULUMI: path.join(dir, "stub-pulumi"), SLIPWAY_PREFLIGHT: path.join(dir, "stub-preflight"), SLIPWAY_BUILD: path.join(dir, "stub-build"), ...env },
             encoding: "utf8",
         });
     };
@@ -96,6 +99,7 @@ describe("scripts/pulumi.sh: Pulumi with a local backend and no account", () => 
         const calls = fs.readFileSync(path.join(dir, "calls"), "utf8").trim().split("\n");
         const state = `file://${dir}/.pulumi`;
         assert.deepEqual(calls, [
+            "build",
             "preflight dev",
             `stack select --create dev | ${state} | ${passphrase}`,
             `up --stack dev | ${state} | ${passphrase}`,
@@ -106,7 +110,7 @@ describe("scripts/pulumi.sh: Pulumi with a local backend and no account", () => 
         fs.rmSync(path.join(dir, "calls"));
         const r = wrapper(["up"], { FAIL: "1" });
         assert.notEqual(r.status, 0);
-        assert.deepEqual(fs.readFileSync(path.join(dir, "calls"), "utf8").trim().split("\n"), ["preflight dev"]);
+        assert.deepEqual(fs.readFileSync(path.join(dir, "calls"), "utf8").trim().split("\n"), ["build", "preflight dev"]);
     });
 
     it("keeps the passphrase across runs and honours SLIPWAY_STACK", () => {
@@ -115,6 +119,6 @@ describe("scripts/pulumi.sh: Pulumi with a local backend and no account", () => 
         const r = wrapper(["preview", "--diff"], { SLIPWAY_STACK: "staging" });
         assert.equal(r.status, 0, r.stderr);
         assert.equal(fs.readFileSync(path.join(dir, ".pulumi/passphrase"), "utf8"), before);
-        assert.match(fs.readFileSync(path.join(dir, "calls"), "utf8"), /^stack select --create staging .*\npreview --diff --stack staging /);
+        assert.match(fs.readFileSync(path.join(dir, "calls"), "utf8"), /^build\nstack select --create staging .*\npreview --diff --stack staging /);
     });
 });

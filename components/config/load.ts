@@ -8,10 +8,11 @@ import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
 import { PlatformSpec } from "../model";
 import { parseConfigText } from "./keys";
+import { PROJECT_DIR } from "./project-dir";
 import { TypeInfo } from "./services";
 import { validate } from "./validate";
 
-export const PLATFORMS_DIR = path.join(__dirname, "..", "..", "platforms");
+export const PLATFORMS_DIR = path.join(PROJECT_DIR, "platforms");
 
 /** Bundled platform definitions by name (`platforms/<name>.yaml`). */
 export function loadPlatforms(dir = PLATFORMS_DIR): Record<string, unknown> {
@@ -36,7 +37,7 @@ export class ConfigError extends pulumi.RunError {
 }
 
 /** The project directory, where relative paths in config (seed files) start. */
-export const PROJECT_DIR = path.join(__dirname, "..", "..");
+export { PROJECT_DIR };
 
 /** The seed files `slipway:seeds` names, read now so that validation stays pure. */
 export function readSeedFiles(seeds: unknown): Record<string, string | undefined> {

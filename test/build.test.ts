@@ -1,0 +1,79 @@
+// The program runs from its JavaScript build: a preview or up neither type-checks nor
+// transpiles, and a build older than its sources is refused with a message that says what to run.
+import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as YAML from "yaml";
+import { loadStack } from "../components/config/cli";
+import { sourceDigest } from "../components/fresh-build";
+import { ROOT } from "./harness";
+
+/** A copy of the project's program (not its tests), sharing its node_modules. */
+function copyProject(): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-build-"));
+    for (const d of ["components", "platforms"]) fs.cpSync(path.join(ROOT, d), path.join(dir, d), { recursive: true });
+    fs.mkdirSync(path.join(dir, "scripts"));
+    for (const f of ["index.ts", "tsconfig.json", "Pulumi.yaml", "Pulumi.dev.yaml", "package.json", "scripts/build.js"]) fs.copyFileSync(path.join(ROOT, f), path.join(dir, f));
+    fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
+    return dir;
+}
+
+const build = (dir: string) => spawnSync(process.execPath, [path.join(dir, "scripts/build.js")], { encoding: "utf8" });
+const runBuilt = (dir: string) =>
+    spawnSync(process.execPath, [path.join(ROOT, "test/support/run-built.js"), dir, "dev", JSON.stringify(loadStack(dir, "dev").config)], { encoding: "utf8" });
+
+describe("the program's build", function () {
+    this.timeout(120000);
+    let dir: string;
+    before(() => {
+        dir = copyProject();
+    });
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    it("Pulumi runs the build with TypeScript off", () => {
+        const project = YAML.parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"));
+        assert.deepEqual(project.runtime, { name: "nodejs", options: { typescript: false } });
+        assert.equal(project.main, "bin/index.js");
+    });
+
+    it("builds bin/ from the sources and records their digest, as the program computes it", () => {
+        const r = build(dir);
+        assert.equal(r.status, 0, r.stderr);
+        assert.match(r.stderr, /^slipway: built bin\/ from \d+ sources in \d+ ms\n$/);
+        assert.ok(fs.existsSync(path.join(dir, "bin/index.js")));
+        assert.equal(JSON.parse(fs.readFileSync(path.join(dir, "bin/build.json"), "utf8")).sources, sourceDigest(dir));
+        const again = build(dir);
+        assert.deepEqual([again.status, again.stderr], [0, ""], "an up-to-date build is left alone");
+    });
+
+    it("runs the dev stack from bin/ without ts-node or any .ts file", () => {
+        const r = runBuilt(dir);
+        assert.equal(r.status, 0, r.stderr);
+        const out = JSON.parse(r.stdout.trim().split("\n").pop()!);
+        assert.equal(out.endpoints.grafana, "http://127.0.0.1:3000");
+        assert.equal(out.tsNode, false, "ts-node is never loaded");
+        assert.equal(out.sources, 0);
+    });
+
+    it("refuses a build older than its sources, and says to run npm run build", () => {
+        const file = path.join(dir, "components/config/keys.ts");
+        fs.appendFileSync(file, "\n// changed after the build\n");
+        const r = runBuilt(dir);
+        assert.equal(r.status, 1);
+        assert.equal(
+            r.stderr.trim(),
+            "the program's build in bin/ is older than its sources (or was not made by scripts/build.js): run `npm run build`, or use `bash scripts/pulumi.sh`, which builds first",
+        );
+        assert.equal(build(dir).status, 0);
+        assert.equal(runBuilt(dir).status, 0, "built again, it runs");
+    });
+
+    it("refuses a bin/ that scripts/build.js did not make", () => {
+        fs.rmSync(path.join(dir, "bin/build.json"));
+        const r = runBuilt(dir);
+        assert.equal(r.status, 1);
+        assert.match(r.stderr, /run `npm run build`/);
+    });
+});
