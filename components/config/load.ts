@@ -14,13 +14,21 @@ import { validate } from "./validate";
 
 export const PLATFORMS_DIR = path.join(PROJECT_DIR, "platforms");
 
-/** Bundled platform definitions by name (`platforms/<name>.yaml`). */
+/**
+ * Bundled platform definitions by name (`platforms/<name>.yaml`). Each is read and parsed when
+ * first asked for: a stack uses one, and parsing them all costs more than the rest of the config.
+ */
 export function loadPlatforms(dir = PLATFORMS_DIR): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     if (!fs.existsSync(dir)) return out;
     for (const file of fs.readdirSync(dir).sort()) {
         const m = /^([a-z0-9-]+)\.ya?ml$/.exec(file);
-        if (m) out[m[1]] = YAML.parse(fs.readFileSync(path.join(dir, file), "utf8"));
+        if (!m) continue;
+        let parsed: unknown;
+        Object.defineProperty(out, m[1], {
+            enumerable: true,
+            get: () => (parsed ??= YAML.parse(fs.readFileSync(path.join(dir, file), "utf8"))),
+        });
     }
     return out;
 }

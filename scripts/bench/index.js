@@ -1,0 +1,85 @@
+#!/usr/bin/env node
+// The benchmark (npm run bench): how long one evaluation of the program takes, loaded the way
+// Pulumi runs it (its JavaScript build, TypeScript off), beside the floor: a program that loads
+// the same @pulumi packages and registers one resource, measured in the same run, interleaved.
+// Each figure is the wall time of a fresh node process, min and median of RUNS.
+// It prints measured numbers; it asserts nothing.
+"use strict";
+const { spawnSync } = require("child_process");
+const fs = require("fs");
+const os = require("os");
+const path = require("path");
+
+const root = path.join(__dirname, "..", "..");
+const RUNS = Number(process.env.BENCH_RUNS || 5);
+const SIZES = (process.env.BENCH_SIZES || "20,50,100,200").split(",").map(Number);
+
+spawnSync(process.execPath, [path.join(root, "scripts", "build.js")], { stdio: "inherit" });
+
+// The test doubles, transpiled once before any timing starts, for program and floor alike.
+const ts = require("typescript");
+const doubles = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-bench-"));
+for (const f of ["doubles", "unknown"]) {
+    const out = ts.transpileModule(fs.readFileSync(path.join(root, "test", `${f}.ts`), "utf8"), { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } });
+    fs.writeFileSync(path.join(doubles, `${f}.js`), out.outputText);
+}
+process.env.SLIPWAY_BENCH_DOUBLES = path.join(doubles, "doubles.js");
+process.on("exit", () => fs.rmSync(doubles, { recursive: true, force: true }));
+const cli = require(path.join(root, "bin", "components", "config", "cli.js"));
+const project = cli.parseProject(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8"));
+
+/** N apps behind a postgres and a redis: every app uses redis, every fourth one postgres too. */
+function synthetic(target, n) {
+    const services = { postgres: { type: "postgres" }, redis: { type: "redis" } };
+    for (let i = 0; i < n; i++) {
+        services[`app-${i}`] = { type: "app", image: "ghcr.io/acme/api:1.4.2", port: 3000, health: "/health", uses: i % 4 === 0 ? ["postgres", "redis"] : ["redis"], secrets: ["JWT_SECRET_KEY"] };
+    }
+    const values = { "slipway:target": cli.stackValueOf(target), "slipway:services": cli.stackValueOf(services) };
+    return cli.applyProjectConfig(project, `bench-${n}`, values).config;
+}
+
+function time(args) {
+    const started = process.hrtime.bigint();
+    const r = spawnSync(process.execPath, args, { encoding: "utf8", cwd: root, maxBuffer: 64 << 20 });
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    if (r.status !== 0) throw new Error(`${args.join(" ")} failed:\n${r.stderr}`);
+    return { ms, ...JSON.parse(r.stdout.trim().split("\n").pop()) };
+}
+
+const cases = [
+    ...["dev", "staging", "prod"].map((stack) => ({ name: stack, stack, config: cli.loadStack(root, stack).config })),
+    ...["docker", "kind"].flatMap((target) => SIZES.map((n) => ({ name: `${n} apps on ${target}`, stack: `bench-${n}`, config: synthetic(target, n) }))),
+];
+
+const stats = (xs) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return { min: s[0], median: s[Math.floor(s.length / 2)] };
+};
+const f = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`);
+
+console.log(`slipway bench: ${os.cpus().length} × ${os.cpus()[0].model}, node ${process.version}, ${RUNS} runs each, wall time of a fresh process\n`);
+console.log("| case | resources | program min | program median | floor median | ratio (median) |");
+console.log("|---|---|---|---|---|---|");
+const results = [];
+for (const c of cases) {
+    const program = [];
+    const floor = [];
+    let resources = 0;
+    let packages = [];
+    for (let i = 0; i < RUNS; i++) {
+        const p = time([path.join(__dirname, "child.js"), c.stack, JSON.stringify(c.config)]);
+        program.push(p.ms);
+        resources = p.resources;
+        packages = p.packages;
+        floor.push(time([path.join(__dirname, "floor.js"), c.stack, ...packages]).ms);
+    }
+    const ps = stats(program);
+    const fs_ = stats(floor);
+    results.push({ name: c.name, resources, program: ps, floor: fs_ });
+    console.log(`| ${c.name} | ${resources} | ${f(ps.min)} | ${f(ps.median)} | ${f(fs_.median)} | ${(ps.median / fs_.median).toFixed(2)}× |`);
+}
+for (const target of ["docker", "kind"]) {
+    const small = results.find((r) => r.name === `${SIZES[0]} apps on ${target}`);
+    const large = results.find((r) => r.name === `${SIZES[SIZES.length - 1]} apps on ${target}`);
+    if (small && large) console.log(`\n${target}: ${SIZES[SIZES.length - 1]} apps take ${(large.program.median / small.program.median).toFixed(1)}× the time of ${SIZES[0]} apps`);
+}
