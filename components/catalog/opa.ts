@@ -5,7 +5,9 @@ const HEALTH_QUERY = 'http.send({"method": "get", "url": "http://127.0.0.1:8181/
 export const opa: CatalogType = {
     type: "opa",
     image: "openpolicyagent/opa:1.4.2-static",
-    ports: [{ name: "http", port: 8181 }],
+    ports: [{ name: "http", port: 8181, access: "client" }],
+    ownedEnv: [],
+    // Its flags set how it authenticates and where it listens.
     scheme: "http",
     user: { uid: 1000, gid: 1000 },
     readOnlyRootFilesystem: true,
