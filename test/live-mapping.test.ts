@@ -29,7 +29,8 @@ describe("live tier: container inputs -> Docker Engine API", function () {
         assert.equal(c.Cmd, undefined, "the image's own CMD");
         assert.equal(c.Entrypoint, undefined, "the image's own ENTRYPOINT");
         assert.equal(c.HostConfig!.ReadonlyRootfs, true);
-        assert.deepEqual(c.HostConfig!.Tmpfs, { "/tmp": "rw,nosuid,nodev,size=64m", "/var/run/postgresql": "rw,nosuid,nodev,size=64m" });
+        // Owned by the service's user: a tmpfs takes the mode of the directory it covers, not its owner.
+        assert.deepEqual(c.HostConfig!.Tmpfs, { "/tmp": "rw,nosuid,nodev,size=64m,uid=70,gid=70", "/var/run/postgresql": "rw,nosuid,nodev,size=64m,uid=70,gid=70" });
         assert.deepEqual(c.HostConfig!.Mounts, [{ Type: "volume", Source: "slipway-dev-postgres-data", Target: "/var/lib/postgresql/data", ReadOnly: false }]);
         assert.equal(c.HostConfig!.Memory, 512 * 1024 * 1024, "memory is given in MB (postgres: 512 at size small)");
         assert.equal(c.HostConfig!.NanoCpus, 500_000_000, "cpus 0.5");

@@ -7,7 +7,8 @@ export const opa: CatalogType = {
     image: "openpolicyagent/opa:1.4.2-static",
     ports: [{ name: "http", port: 8181, access: "client" }],
     ownedEnv: [],
-    // Its flags set how it authenticates and where it listens.
+    // Its flags set where it listens and how it authenticates: a stack's are refused.
+    args: "refuse",
     scheme: "http",
     user: { uid: 1000, gid: 1000 },
     readOnlyRootFilesystem: true,

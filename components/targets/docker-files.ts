@@ -21,13 +21,7 @@ import * as path from "path";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { FileSpec } from "../model";
-
-/**
- * Limits of a container that never runs, or runs one small command (chown): memory (MB), CPUs,
- * processes. The processes are capped with the docker CLI (docker-run.ts says why); a holder
- * never starts, so it has no process to cap.
- */
-export const SMALL_LIMITS = { memory: 32, cpus: "0.1", pidsLimit: 16 } as const;
+import { SMALL_LIMITS } from "./docker-limits";
 
 /** The directories that hold the files, in order of first appearance. */
 export function fileDirectories(files: readonly FileSpec[]): string[] {

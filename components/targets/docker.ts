@@ -30,21 +30,13 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { PlatformSpec, Probe, SecretRef, Task, Workload } from "../model";
 import { Deployed, Materializer } from "../service";
-import { fileVolumes, SMALL_LIMITS } from "./docker-files";
+import { fileVolumes } from "./docker-files";
+import { scratchTmpfs, SERVICE_PIDS_LIMIT, SMALL_LIMITS, TASK_LIMITS } from "./docker-limits";
 import { limitPids, runOnce } from "./docker-run";
 import { HELPER_IMAGE } from "./images";
 
 /** Image of the one-shot container that hands each data volume to the service's user. */
 export const VOLUME_INIT_IMAGE = HELPER_IMAGE;
-
-/**
- * Processes (threads included) a service container may run: far above what any catalog image
- * needs (a JVM or Ollama runs a few hundred threads), far below what a fork bomb would take.
- */
-export const SERVICE_PIDS_LIMIT = 2048;
-
-/** A bootstrap task's limits: a shell, a client (psql, vault, consul, cypher-shell) and its threads. */
-export const TASK_LIMITS = { memory: 256, cpus: "0.5", pidsLimit: 256 } as const;
 
 /** Target-specific rules, checked with the rest of the config before anything is created. */
 export function dockerProblems(spec: PlatformSpec): string[] {
@@ -182,7 +174,7 @@ export class DockerTarget implements Materializer {
                     capabilities: { drops: ["ALL"], adds: [...w.capabilities] },
                     securityOpts: ["no-new-privileges:true"],
                     readOnly: w.readOnlyRootFilesystem,
-                    tmpfs: Object.fromEntries(w.scratch.map((p) => [p, "rw,nosuid,nodev,size=64m"])),
+                    tmpfs: Object.fromEntries(w.scratch.map((p) => [p, scratchTmpfs(w.user)])),
                     mounts: [...mounts, ...(files?.mounts ?? [])],
                     volumes: w.hostAccess?.mounts.map((m) => ({ hostPath: m.hostPath, containerPath: m.path, readOnly: true })),
                     uploads: viaVolumes ? [] : w.files.map((f) => ({ file: f.path, content: f.secret ? pulumi.secret(f.content) : f.content })),
@@ -243,7 +235,7 @@ export class DockerTarget implements Materializer {
                 securityOpts: ["no-new-privileges:true"],
                 // Read-only unless a file is copied in (a seed), which a read-only root refuses.
                 readOnly: t.files.length === 0,
-                tmpfs: { "/tmp": "rw,nosuid,nodev,size=64m" },
+                tmpfs: { "/tmp": scratchTmpfs(t.user) },
                 uploads: t.files.map((f) => ({ file: f.path, content: f.secret ? pulumi.secret(f.content) : f.content })),
                 networksAdvanced: [{ name: this.network.name }, ...t.reaches.flatMap((n) => (this.ownNetworks.has(n) ? [{ name: this.ownNetworks.get(n)!.name }] : []))],
                 memory: TASK_LIMITS.memory,

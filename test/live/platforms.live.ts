@@ -46,6 +46,30 @@ function platformSuite(platform: string, stack: string, evaluate: () => Promise<
             assert.deepEqual(bad, []);
         });
 
+        it("runs every container with memory, CPU and process limits, and a root filesystem that refuses writes where it is read-only", async () => {
+            const wrong: string[] = [];
+            let readOnly = 0;
+            for (const c of ctx.replayed.containers.values()) {
+                const container = docker.getContainer(c.id);
+                const info = await container.inspect();
+                const h = info.HostConfig;
+                if (!((h.Memory ?? 0) > 0 && (h.NanoCpus ?? 0) > 0)) wrong.push(`${c.name}: memory ${h.Memory}, NanoCpus ${h.NanoCpus}`);
+                // The process limit comes from `docker update --pids-limit` (the provider has none);
+                // a holder of files is never started and runs no process.
+                if (c.role !== "files" && !((h.PidsLimit ?? 0) > 0)) wrong.push(`${c.name}: no process limit`);
+                if (h.ReadonlyRootfs !== (c.inputs.readOnly ?? false)) wrong.push(`${c.name}: ReadonlyRootfs ${h.ReadonlyRootfs}`);
+                if (c.role === "service" && h.ReadonlyRootfs && info.State.Running) {
+                    // An image without a shell (OPA's static one) cannot be asked; every stand-in has one.
+                    const r = await execIn(container, ["sh", "-c", "touch /slipway-live-probe"]).catch(() => undefined);
+                    if (!r || /executable file not found|no such file or directory: unknown/i.test(r.stderr)) continue;
+                    readOnly++;
+                    if (r.code === 0 || !/read-only file system/i.test(r.stderr)) wrong.push(`${c.name}: wrote to its root (${r.code} ${r.stderr.trim()})`);
+                }
+            }
+            assert.deepEqual(wrong, []);
+            assert.ok(readOnly > 0, "some service runs read-only");
+        });
+
         it("every app proves each of its connections, and is refused the other apps' databases", async () => {
             const apps = [...ctx.replayed.containers.values()].filter((c) => c.role === "service" && c.image.kind === "probe");
             assert.ok(apps.length > 0);
