@@ -214,7 +214,18 @@ describe("live: platforms on a real Docker engine", function () {
 
     platformSuite("governance", "live-governance", () => runProgram({ target: "docker", platform: "governance" }, { stack: "live-governance", stableSecrets: true }));
     platformSuite("agent-layers", "live-agents", () => runProgram({ target: "docker", platform: "agent-layers" }, { stack: "live-agents", stableSecrets: true }));
-    platformSuite("observability", "live-observability", () => runProgram({ target: "docker", platform: "observability" }, { stack: "live-observability", stableSecrets: true }));
+    platformSuite("observability", "live-observability", () => runProgram({ target: "docker", platform: "observability" }, { stack: "live-observability", stableSecrets: true }), (ctx) => {
+        it("the Docker API proxy answers its consumers only: a service that does not use it cannot reach it", async () => {
+            const service = (name: string) => [...ctx.replayed.containers.values()].find((c) => c.role === "service" && c.service === name)!;
+            const ping = (name: string) => execIn(docker.getContainer(service(name).id), ["wget", "-q", "-T", "3", "-O", "-", "http://docker-proxy:2375/_ping"]);
+            // nginx is on the stack's network only; the dashboard uses the proxy and joins its own.
+            const outsider = await ping("nginx");
+            assert.notEqual(outsider.code, 0, `nginx reached docker-proxy: ${outsider.stdout}`);
+            const consumer = await ping("dashboard").catch(() => undefined);
+            // The probe image may lack wget; its own report proves the connection (DOCKER_PROXY_URL) above.
+            if (consumer && !/executable file not found/.test(consumer.stderr)) assert.equal(consumer.code, 0, consumer.stderr);
+        });
+    });
 
     describe("a bootstrap task that exits non-zero", () => {
         it("fails its run and stops its consumers: they are never created", async () => {
