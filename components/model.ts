@@ -69,6 +69,12 @@ export interface KubernetesSettings {
     readonly storageClass?: string;
     /** A cert-manager ClusterIssuer: ingresses serve HTTPS with a certificate from it. */
     readonly certIssuer?: string;
+    /**
+     * The networks that operate the platform (kubernetes, eks): public services' load balancers
+     * and Ingresses admit these alone, and so do their network policies. Empty on kind, whose
+     * node ports kind/cluster.yaml binds to 127.0.0.1.
+     */
+    readonly adminCidrs: readonly string[];
 }
 /** How readiness is judged, as the user wrote it or a catalog type defaults it. */
 export type HealthSpec =
@@ -85,6 +91,11 @@ export interface ServiceSpec {
     readonly port?: number;
     readonly health?: HealthSpec;
     readonly public: boolean;
+    /**
+     * A data store (catalog `dataStore`) may be public on a cluster target only when the stack
+     * says so for it: `exposeOnCluster: true`. Undefined means false.
+     */
+    readonly exposeOnCluster?: boolean;
     readonly hostPort?: number;
     readonly uses: readonly string[];
     readonly env: Readonly<Record<string, string>>;
@@ -124,10 +135,21 @@ export interface PlatformSpec {
 // The workload description: what a service needs, independent of any target.
 // ---------------------------------------------------------------------------
 
+/**
+ * Who a port is for. Only `client` ports are ever published (a host port, a node port, a load
+ * balancer or an Ingress); `admin` and `internal` ports stay inside the platform.
+ * - client: what consumers connect to, and what the operator reaches when the service is public;
+ * - admin: an administration API or UI that can change the service (RabbitMQ's management API);
+ *   no service of the platform is let in either, only `kubectl port-forward` or `docker exec`;
+ * - internal: metrics, health and status endpoints that the platform's own services read.
+ */
+export type PortAccess = "client" | "admin" | "internal";
+
 export interface PortSpec {
     readonly name: string;
     readonly port: number;
     readonly protocol?: "tcp" | "udp";
+    readonly access: PortAccess;
 }
 
 /** A probe as the platform understands it. */
@@ -267,6 +289,12 @@ export interface Workload {
     readonly resources: Resources;
     readonly replicas: number;
     readonly public: boolean;
+    /**
+     * Only the services that reach it may connect to it, on every target: on Kubernetes network
+     * policy does this for every service; on Docker, where a stack shares one network, such a
+     * service sits on a network of its own that only those services join (docker-proxy).
+     */
+    readonly consumersOnly: boolean;
     /** Services this one starts after (its `uses`), with the port it connects to. */
     readonly dependsOn: readonly { readonly name: string; readonly port: number }[];
     /** Services this one opens connections to: `uses` plus what the type implies (scrape targets, proxied apps). */

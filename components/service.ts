@@ -7,7 +7,7 @@ import { CatalogType, Credentials, Peer, ServiceContext } from "./catalog/types"
 import { catalogEntry } from "./catalog";
 import { connectionEnv, connectionSecrets, consumerKeys, SecretKeys } from "./connections";
 import {
-    Connection, MetricsSpec, PlatformSpec, Probe, SECRET_KEYS, SecretRef, ServiceSpec, TargetEnvironment, Task, Workload,
+    Connection, MetricsSpec, PlatformSpec, PortSpec, Probe, SECRET_KEYS, SecretRef, ServiceSpec, TargetEnvironment, Task, Workload,
 } from "./model";
 import { resolveResources } from "./resources";
 import { generatedTls } from "./tls";
@@ -211,14 +211,17 @@ export class Service extends pulumi.ComponentResource {
             reaches: [this.name],
         }));
 
-        const ports = entry.type === "app" ? [{ name: "http", port: context.port }] : entry.ports;
+        const ports: PortSpec[] = entry.type === "app" ? [{ name: "http", port: context.port, access: "client" }] : [...entry.ports];
+        // Validation lets a catalog type take no `command`, and `args` only where the type appends
+        // them after its own; an app's replace the image's.
+        const args = entry.args === "append" ? [...(configured.args ?? []), ...(spec.args ?? [])] : (spec.args ?? configured.args);
         return {
             name: this.name,
             type: this.type,
             image: spec.image ?? entry.image,
             scheme: this.scheme,
             command: spec.command ?? configured.command,
-            args: spec.args ?? configured.args,
+            args: args?.length ? args : undefined,
             ports,
             env,
             secretEnv,
@@ -235,6 +238,7 @@ export class Service extends pulumi.ComponentResource {
             resources: context.resources,
             replicas: spec.replicas ?? 1,
             public: spec.public,
+            consumersOnly: entry.consumersOnly ?? false,
             dependsOn: spec.uses.map((name) => ({ name, port: peers.get(name)!.port })),
             reaches: [...new Set([...spec.uses, ...(configured.reaches ?? [])])].filter((n) => n !== this.name),
             connection: this.connection,

@@ -25,9 +25,11 @@ async function main() {
     const network = `slipway-${stack}`;
     const onDocker = spawnSync("docker", ["network", "inspect", network], { encoding: "utf8" }).status === 0;
     const checks: Check[] = [];
+    // A service only its consumers may reach (docker-proxy) is on a network of its own, `<network>-<service>`.
+    const own = (service: string) => spawnSync("docker", ["network", "inspect", `${network}-${service}`], { encoding: "utf8" }).status === 0;
     for (const [service, endpoint] of Object.entries(endpoints)) {
         if (!inPlatform(endpoint)) checks.push(await checkEndpoint(service, endpoint));
-        else if (onDocker) checks.push(inNetwork(network, service, endpoint));
+        else if (onDocker) checks.push(inNetwork(own(service) ? `${network}-${service}` : network, service, endpoint));
     }
     console.log(report(checks));
     const skipped = Object.keys(endpoints).length - checks.length;

@@ -10,14 +10,15 @@ import * as YAML from "yaml";
 import { CONSUL_ACL_BOOTSTRAP } from "../components/catalog/consul";
 import { MINIO_BOOTSTRAP } from "../components/catalog/minio";
 import { REDIS_START, redisPasswordVar, redisRules, redisRulesVar } from "../components/catalog/redis";
-import { containers, envOf, isWrappedSecret, plain, plainTextLeaks, Run, runProgram, runStack, strings } from "./harness";
+import { containers, envOf, filesCarrier, filesOf, isWrappedSecret, plain, plainTextLeaks, Run, runProgram, runStack, strings } from "./harness";
 import { tool } from "./tools";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const byName = (run: Run, name: string) => containers(run).find((c) => c.name === name)!;
-const upload = (run: Run, name: string, file: string) => plain(byName(run, name).inputs.uploads).find((u: any) => u.file === file)?.content as string;
+/** A service's file: uploaded into it, or, for a read-only one, into its holder (docker-files.ts). */
+const upload = (run: Run, name: string, file: string) => filesOf(run, name).find((u: any) => u.file === file)?.content as string;
 const uploadIsSecret = (run: Run, name: string, file: string) => {
-    const uploads = byName(run, name).inputs.uploads;
+    const uploads = filesCarrier(run, name).inputs.uploads;
     if (isWrappedSecret(uploads)) return true;
     const u = uploads.find((x: any) => plain(x).file === file);
     return isWrappedSecret(u) || isWrappedSecret(u.content);

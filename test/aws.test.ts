@@ -186,12 +186,12 @@ describe("aws target: the prod stack on EKS", () => {
 
     it("publishes public services through network load balancers open to the admin CIDRs", () => {
         const lbs = of(run, "kubernetes:core/v1:Service").map(inputs).filter((s) => s.spec.type === "LoadBalancer");
-        assert.deepEqual(lbs.map((s) => s.metadata.name).sort(), ["gateway", "grafana", "prometheus"]);
+        assert.deepEqual(lbs.map((s) => s.metadata.name).sort(), ["gateway-public", "grafana-public", "prometheus-public"]);
         for (const s of lbs) {
             assert.deepEqual(s.spec.loadBalancerSourceRanges, ADMIN);
             assert.equal(s.metadata.annotations["service.beta.kubernetes.io/aws-load-balancer-type"], "nlb");
         }
-        assert.equal(run.outputs.endpoints.grafana, "http://grafana-0123.elb.us-east-1.amazonaws.com:3000");
+        assert.equal(run.outputs.endpoints.grafana, "http://grafana-public-0123.elb.us-east-1.amazonaws.com:3000");
         assert.equal(run.outputs.endpoints.postgres, "postgresql://slipway-prod-postgres.abc123.us-east-1.rds.amazonaws.com:5432");
     });
 
@@ -280,7 +280,7 @@ describe("aws target: config", () => {
             name: "the whole internet as admin network, and a bad CIDR",
             config: { target: "eks", adminCidrs: ["0.0.0.0/0", "10.0.0/8"], services: { api: app() } },
             problems: [
-                "slipway:adminCidrs[0]: 0.0.0.0/0 opens the admin endpoints to the whole internet; list the networks that operate the platform",
+                "slipway:adminCidrs[0]: 0.0.0.0/0 spans 4294967296 addresses, more than a /8: a network that wide is most of the internet, not the networks that operate the platform; list those, each /8 or narrower",
                 'slipway:adminCidrs[1]: "10.0.0/8" is not an IPv4 CIDR',
             ],
         },
@@ -295,7 +295,7 @@ describe("aws target: config", () => {
         {
             name: "AWS settings on docker",
             config: { target: "docker", adminCidrs: ADMIN, protectData: true, services: { api: app() } },
-            problems: ["slipway:adminCidrs: only applies to targets eks, ec2, not docker", "slipway:protectData: only applies to targets eks, ec2, not docker"],
+            problems: ["slipway:adminCidrs: only applies to targets kubernetes, eks, ec2, not docker", "slipway:protectData: only applies to targets eks, ec2, not docker"],
         },
         {
             name: "a type that needs the host on EKS",

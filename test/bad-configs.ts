@@ -161,7 +161,7 @@ export const BAD: BadConfig[] = [
         name: "misspelt field, bad health, bad port",
         config: { target: "docker", services: { api: app({ use: ["db"], health: 42, port: 70000 }) } },
         problems: [
-            "slipway:services.api.use: unknown field; known fields: type, image, port, health, public, hostPort, uses, env, secrets, replicas, cpu, memory, storage, command, args",
+            "slipway:services.api.use: unknown field; known fields: type, image, port, health, public, exposeOnCluster, hostPort, uses, env, secrets, replicas, cpu, memory, storage, command, args",
             "slipway:services.api.port: 70000 is not a port number (1-65535)",
             'slipway:services.api.health: 42 is not an HTTP path ("/health"), "tcp", or a command',
         ],

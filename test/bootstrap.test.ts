@@ -159,7 +159,11 @@ describe("bootstrap jobs on each target", () => {
                 const t = task(name);
                 assert.equal(t.inputs.start, false, "created, then run by its Command");
                 assert.equal(t.inputs.mustRun, false);
-                assert.equal(runOf(name).inputs.create, `docker start --attach slipway-dev-${name} >/dev/null 2>&1; status=$?; [ "$status" -eq 0 ] || echo "slipway-dev-${name} exited with status $status; its output: docker logs slipway-dev-${name}" >&2; exit "$status"`);
+                assert.equal(
+                    runOf(name).inputs.create,
+                    `docker update --pids-limit 256 slipway-dev-${name} >/dev/null || { echo "could not limit the processes of slipway-dev-${name}" >&2; exit 1; }; ` +
+                        `docker start --attach slipway-dev-${name} >/dev/null 2>&1; status=$?; [ "$status" -eq 0 ] || echo "slipway-dev-${name} exited with status $status; its output: docker logs slipway-dev-${name}" >&2; exit "$status"`,
+                );
                 assert.ok(runOf(name).dependsOn.includes(`${CONTAINER}::${name}`), "the deploy waits for it to finish");
                 assert.ok(t.dependsOn.includes(`${CONTAINER}::${name.split("-")[0]}`), `${name} runs after its service`);
                 assert.ok(isWrappedSecret(t.inputs.envs), "its credentials are secret");
@@ -202,7 +206,9 @@ describe("bootstrap jobs on each target", () => {
         it("lets a Job reach only the service it bootstraps", () => {
             const policy = plain(run.resources.find((r) => r.type === "kubernetes:networking.k8s.io/v1:NetworkPolicy" && r.name === "vault-bootstrap-network")!.inputs);
             assert.deepEqual(policy.spec.ingress, []);
-            assert.deepEqual(policy.spec.egress, [{ to: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "vault", "app.kubernetes.io/instance": "staging" } } }] }]);
+            assert.deepEqual(policy.spec.egress, [
+                { to: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "vault", "app.kubernetes.io/instance": "staging" } } }], ports: [{ protocol: "TCP", port: 8200 }] },
+            ]);
             const pod = plain(jobs().find((j) => j.name === "vault-bootstrap")!.inputs).spec.template;
             assert.equal(pod.metadata.labels["reaches.slipway.dev/vault"], "true", "vault's own policy lets it in");
         });

@@ -93,11 +93,15 @@ const appPeer = peer({
     name: "api", type: "app", spec: spec("api", "app"), port: 3000,
     connection: { host: "api", port: 3000, url: pulumi.output("http://api:3000") },
 });
-const PEERS = [postgresPeer, redisPeer, appPeer];
+const proxyPeer = peer({
+    name: "proxy", type: "docker-proxy", spec: spec("proxy", "docker-proxy"), port: 2375,
+    connection: { host: "proxy", port: 2375, url: pulumi.output("http://proxy:2375") },
+});
+const PEERS = [postgresPeer, redisPeer, appPeer, proxyPeer];
 
 /** What each entry's configure() gives for a platform where it uses what it can use. */
 function configured(t: CatalogType): Configured {
-    return t.configure?.(context(t, ["db", "cache", "api"]), PEERS) ?? {};
+    return t.configure?.(context(t, ["db", "cache", "api", "proxy"]), PEERS) ?? {};
 }
 
 /** A command line, with references to environment variables (`"$REDIS_PASSWORD"`) taken out: a shell expands them in the container, so no value is on the line. */
@@ -279,16 +283,19 @@ describe("catalog entries", () => {
             assert.equal(await valueOf(jupyter.configure!(context(jupyter), []).secretEnv!.JUPYTER_TOKEN), TOKEN);
         });
 
-        it("kong: DB-less, admin API on 8001, routes the apps it uses and enables Prometheus", () => {
+        it("kong: DB-less, its Admin API on the loopback interface alone, routes the apps it uses and enables Prometheus", () => {
             const c = kong.configure!(context(kong, ["api", "db"]), PEERS);
             assert.equal(c.env!.KONG_DATABASE, "off");
-            assert.equal(c.env!.KONG_ADMIN_LISTEN, "0.0.0.0:8001");
+            // DB-less mode does not make the Admin API read-only: POST /config replaces the routes.
+            assert.equal(c.env!.KONG_ADMIN_LISTEN, "127.0.0.1:8001");
+            assert.equal(c.env!.KONG_ADMIN_GUI_LISTEN, "off");
             assert.deepEqual(c.reaches, ["api"]);
             const config = JSON.parse(kongConfig([{ name: "api", port: 3000 }]).replace(/^#.*\n/, ""));
             assert.equal(config.services[0].url, "http://api:3000");
             assert.deepEqual(config.services[0].routes[0].paths, ["/api"]);
             assert.deepEqual(config.plugins, [{ name: "prometheus" }]);
-            assert.deepEqual(kong.ports.slice(0, 2).map((p) => p.port), [8000, 8001]);
+            // The proxy is the one client-facing port; 8001 is no port of the container's network.
+            assert.deepEqual(kong.ports.map((p) => [p.port, p.access]), [[8000, "client"], [8100, "internal"]]);
         });
 
         it("chromadb: the heartbeat of its v2 API", () => {

@@ -55,7 +55,10 @@ describe("config validation", () => {
 
     it("applies a platform's per-target adjustments between its services and the stack's", () => {
         const platforms = {
-            mon: { services: { cadvisor: { type: "cadvisor" }, api: app() }, targets: { kind: { services: { cadvisor: null, api: { replicas: 2 } } } } },
+            mon: {
+                services: { proxy: { type: "docker-proxy" }, cadvisor: { type: "cadvisor", uses: ["proxy"] }, api: app() },
+                targets: { kind: { services: { proxy: null, cadvisor: null, api: { replicas: 2 } } } },
+            },
         };
         const on = (target: string, services = {}) =>
             validate({ project: "slipway", stack: "s", config: { target, platform: "mon", services }, platforms, types: typeInfo() });
@@ -64,7 +67,7 @@ describe("config validation", () => {
         assert.deepEqual(kind.spec.services.map((s) => [s.name, s.replicas]), [["api", 2]]);
         const docker = on("docker");
         assert.ok(docker.ok);
-        assert.deepEqual(docker.spec.services.map((s) => s.name), ["cadvisor", "api"]);
+        assert.deepEqual(docker.spec.services.map((s) => s.name), ["proxy", "cadvisor", "api"]);
         const override = on("kind", { api: { replicas: 3 } });
         assert.ok(override.ok);
         assert.equal(override.spec.services[0].replicas, 3, "the stack wins over the platform's adjustment");

@@ -3,7 +3,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { containers, envOf, isWrappedSecret, plain, plainTextLeaks, Recorded, ROOT, Run, runProgram, runStack } from "./harness";
+import { containers, envOf, filesCarrier, filesOf, isWrappedSecret, plain, plainTextLeaks, Recorded, ROOT, Run, runProgram, runStack } from "./harness";
 import { minioAcceptsMetricsToken } from "./tools";
 
 const CONTAINER = "docker:index/container:Container";
@@ -52,7 +52,8 @@ describe("docker target: the dev stack", () => {
         }
 
         // One for each service of the demo platform that keeps data: postgres, redis, vault, minio, prometheus and grafana.
-        const volumes = run.resources.filter((r) => r.type === "docker:index/volume:Volume").map((v) => [v.name, v.inputs.name]);
+        const all = run.resources.filter((r) => r.type === "docker:index/volume:Volume");
+        const volumes = all.filter((v) => !v.name.includes("-files-")).map((v) => [v.name, v.inputs.name]);
         assert.deepEqual(volumes.sort(), [
             ["grafana-data", "slipway-dev-grafana-data"],
             ["minio-data", "slipway-dev-minio-data"],
@@ -61,6 +62,11 @@ describe("docker target: the dev stack", () => {
             ["redis-data", "slipway-dev-redis-data"],
             ["vault-data", "slipway-dev-vault-data"],
         ]);
+        // And one for each directory of configuration files of a read-only service, named after
+        // a digest of its files: nginx's template, Grafana's three, Prometheus' one.
+        const files = all.filter((v) => v.name.includes("-files-"));
+        assert.deepEqual(files.map((v) => v.name).sort(), ["gateway-files-1", "grafana-files-1", "grafana-files-2", "grafana-files-3", "opa-files-1", "prometheus-files-1"]);
+        for (const v of files) assert.match(v.inputs.name, new RegExp(`^slipway-dev-${v.name}-[0-9a-f]{12}$`), v.name);
     });
 
     it("hardens every container: non-root, all capabilities dropped, no privilege, no host access", () => {
@@ -106,7 +112,7 @@ describe("docker target: the dev stack", () => {
         for (const c of serviceContainers(run)) {
             const uses: string[] = (stackUses(c.name) ?? []);
             for (const used of uses) assert.ok(c.dependsOn.includes(`${CONTAINER}::${used}`), `${c.name} should start after ${used}; depends on ${c.dependsOn}`);
-            const hasVolume = (plain(c.inputs.mounts) ?? []).length > 0;
+            const hasVolume = (plain(c.inputs.mounts) ?? []).some((m: any) => !m.readOnly);
             assert.equal(c.dependsOn.includes(`command:local:Command::${c.name}-volume-init-run`), hasVolume, `${c.name} waits for its volume-init run`);
         }
         assert.ok(byName(run, "demo").dependsOn.includes(`${CONTAINER}::postgres`));
@@ -118,7 +124,8 @@ describe("docker target: the dev stack", () => {
 
     it("hands each data volume to the service's own user before the service starts", () => {
         for (const c of serviceContainers(run)) {
-            const mounts = plain(c.inputs.mounts) ?? [];
+            // Its data volumes; configuration files are mounted read-only.
+            const mounts = (plain(c.inputs.mounts) ?? []).filter((m: any) => !m.readOnly);
             if (mounts.length === 0) continue;
             const init = byName(run, `${c.name}-volume-init`);
             assert.deepEqual(init.inputs.command, ["chown", c.inputs.user, ...mounts.map((m: any) => m.target)]);
@@ -205,7 +212,8 @@ describe("docker target: the dev stack", () => {
 
     it("runs Vault in dev mode with the generated root token, and without capabilities", () => {
         const vault = byName(run, "vault");
-        assert.deepEqual(vault.inputs.command, ["server", "-dev"]);
+        // -dev-no-store-token: a dev server would write its token to ~/.vault-token, on a read-only root.
+        assert.deepEqual(vault.inputs.command, ["server", "-dev", "-dev-no-store-token"]);
         const env = envOf(vault);
         assert.equal(env.VAULT_DEV_ROOT_TOKEN_ID, run.outputs.credentials.vault.token);
         assert.equal(env.SKIP_SETCAP, "true");
@@ -216,14 +224,13 @@ describe("docker target: the dev stack", () => {
         const grafana = byName(run, "grafana");
         assert.equal(envOf(grafana).GF_SECURITY_ADMIN_PASSWORD, run.outputs.credentials.grafana.password);
         assert.equal(run.outputs.credentials.grafana.username, "admin");
-        const ds = plain(grafana.inputs.uploads).find((u: any) => u.file.includes("provisioning/datasources"));
+        const ds = filesOf(run, "grafana").find((u: any) => u.file.includes("provisioning/datasources"))!;
         assert.deepEqual(YAML.parse(ds.content).datasources.map((d: any) => [d.type, d.url]), [["prometheus", "http://prometheus:9090"]]);
     });
 
     it("scrapes MinIO with a bearer token instead of making its metrics public", () => {
-        const prometheus = byName(run, "prometheus");
-        assert.ok(isWrappedSecret(prometheus.inputs.uploads), "a config that carries a token is a secret");
-        const upload = plain(prometheus.inputs.uploads).find((u: any) => u.file === "/etc/prometheus/prometheus.yml");
+        assert.ok(isWrappedSecret(filesCarrier(run, "prometheus").inputs.uploads), "a config that carries a token is a secret");
+        const upload = filesOf(run, "prometheus").find((u: any) => u.file === "/etc/prometheus/prometheus.yml")!;
         const config = YAML.parse(upload.content);
         const job = config.scrape_configs.find((j: any) => j.job_name === "minio");
         assert.equal(job.authorization.type, "Bearer");
@@ -243,50 +250,142 @@ describe("docker target: the dev stack", () => {
 
     it("routes nginx to the app it uses", () => {
         const gateway = byName(run, "gateway");
-        const template = plain(gateway.inputs.uploads)[0];
+        const template = filesOf(run, "gateway")[0];
         assert.equal(template.file, "/etc/nginx/templates/default.conf.template");
         assert.match(template.content, /location \/demo\/ \{[^}]*set \$upstream_demo demo:8080;/);
         assert.equal(envOf(gateway).NGINX_ENTRYPOINT_LOCAL_RESOLVERS, "1");
     });
 });
 
-describe("docker target: read-only root filesystems (the demo platform in dev mode)", () => {
+describe("docker target: read-only root filesystems", () => {
     /**
      * Service -> whether its root filesystem is read-only: true for an image that runs read-only
-     * (it writes only to its volume and tmpfs scratch) when Slipway copies no file into the
-     * container, which Docker cannot do into a read-only one; false otherwise.
+     * (it writes only to its volume and tmpfs scratch; each catalog entry cites the image's docs);
+     * false for an app, whose image Slipway cannot know.
      */
     const READ_ONLY: Record<string, boolean> = {
         postgres: true,
         redis: true,
-        opa: false, // its authorization policy is uploaded
+        opa: true, // its authorization policy reaches it through a volume
         minio: true,
-        vault: false, // not yet verified to run read-only
+        vault: true, // writes /vault/file and /vault/logs; a dev server stores no token file
         demo: false, // an app: what its image writes is unknown
-        gateway: false, // nginx's entrypoint renders its templates into /etc/nginx/conf.d; the template is uploaded
-        prometheus: false, // runs read-only, but prometheus.yml and its rules are uploaded
-        grafana: false, // not yet verified to run read-only; its provisioning is uploaded
+        gateway: true, // nginx renders its templates into /etc/nginx/conf.d, scratch space
+        prometheus: true,
+        grafana: true, // writes /var/lib/grafana and /tmp
     };
 
-    it("makes the root filesystem read-only exactly where the image allows it and nothing is uploaded", async () => {
+    for (const [stack, devMode] of [["dev", true], ["qa", false]] as const) {
+        it(`makes the root filesystem read-only wherever the image allows it, configuration files and all (demo, ${stack})`, async () => {
+            const run = await runProgram({ target: "docker", platform: "demo", devMode }, { stack });
+            const got = Object.fromEntries(serviceContainers(run).map((c) => [c.name, c.inputs.readOnly]));
+            assert.deepEqual(got, READ_ONLY);
+            for (const c of serviceContainers(run).filter((x) => x.inputs.readOnly)) {
+                // Docker refuses to copy into a read-only root (moby daemon/archive.go,
+                // containerExtractToDir), so none is uploaded to; the files are in volumes.
+                assert.deepEqual(plain(c.inputs.uploads), [], `${c.name} gets no file copied in`);
+            }
+        });
+    }
+
+    it("puts the configuration files of a read-only service in volumes, through a holder that is never started", async () => {
+        const run = await runProgram({ target: "docker", platform: "demo" }, { stack: "qa", stableSecrets: true });
+        const vault = byName(run, "vault");
+        const holder = byName(run, "vault-files");
+        assert.deepEqual([holder.inputs.start, holder.inputs.mustRun, holder.inputs.networkMode, holder.inputs.user], [false, false, "none", "65534:65534"]);
+        assert.deepEqual(plain(holder.inputs.capabilities), { drops: ["ALL"], adds: [] });
+        assert.equal(labels(holder)["dev.slipway.role"], "files");
+        // The holder mounts the volume where the files belong, and carries them.
+        const [volume] = run.resources.filter((r) => r.type === "docker:index/volume:Volume" && r.name === "vault-files-1");
+        assert.match(volume.inputs.name, /^slipway-qa-vault-files-1-[0-9a-f]{12}$/);
+        assert.deepEqual(plain(holder.inputs.mounts), [{ type: "volume", source: volume.inputs.name, target: "/vault/config" }]);
+        assert.deepEqual(plain(holder.inputs.uploads).map((u: any) => u.file).sort(), [
+            "/vault/config/ca.crt", "/vault/config/slipway-admin.hcl", "/vault/config/slipway-start.sh", "/vault/config/slipway.hcl",
+            "/vault/config/tls.crt", "/vault/config/tls.key",
+        ]);
+        // The service mounts it read-only at the same place, once the holder exists.
+        assert.deepEqual(plain(vault.inputs.mounts).filter((m: any) => m.readOnly), [{ type: "volume", source: volume.inputs.name, target: "/vault/config", readOnly: true }]);
+        assert.ok(vault.dependsOn.includes(`${CONTAINER}::vault-files`));
+        assert.equal(vault.inputs.readOnly, true);
+        // The same files make the same volume; changed files a new one, so that no file that is
+        // no longer generated lingers (Prometheus' configuration changes with its scrape targets).
+        const volumeOf = (r: Run, name: string) => r.resources.find((x) => x.type === "docker:index/volume:Volume" && x.name === name)!.inputs.name;
+        const again = await runProgram({ target: "docker", platform: "demo" }, { stack: "qa", stableSecrets: true });
+        assert.equal(volumeOf(again, "vault-files-1"), volume.inputs.name);
+        assert.equal(volumeOf(again, "prometheus-files-1"), volumeOf(run, "prometheus-files-1"));
+        const fewer = await runProgram({ target: "docker", platform: "demo", services: { opa: null, demo: { uses: ["postgres", "redis", "vault", "minio"] } } }, { stack: "qa", stableSecrets: true });
+        assert.notEqual(volumeOf(fewer, "prometheus-files-1"), volumeOf(run, "prometheus-files-1"));
+        assert.equal(volumeOf(fewer, "vault-files-1"), volume.inputs.name);
+    });
+
+    it("gives a service with tmpfs scratch space what its image writes: nginx renders into conf.d", async () => {
         const run = await runProgram({ target: "docker", platform: "demo", devMode: true }, { stack: "dev" });
-        const got = Object.fromEntries(serviceContainers(run).map((c) => [c.name, c.inputs.readOnly]));
-        assert.deepEqual(got, READ_ONLY);
-        for (const c of serviceContainers(run).filter((x) => x.inputs.readOnly)) {
-            assert.deepEqual(plain(c.inputs.uploads), [], `${c.name} gets no file copied in`);
-        }
+        // Owned by nginx's user (101:101): a tmpfs gets the mode of the directory it covers, not
+        // its owner, and the image's conf.d is 101:0.
+        assert.deepEqual(plain(byName(run, "gateway").inputs.tmpfs), {
+            "/etc/nginx/conf.d": "rw,nosuid,nodev,size=64m,uid=101,gid=101",
+            "/tmp": "rw,nosuid,nodev,size=64m,uid=101,gid=101",
+        });
+        assert.deepEqual(Object.keys(plain(byName(run, "grafana").inputs.tmpfs)).sort(), ["/tmp"]);
+        assert.deepEqual(Object.keys(plain(byName(run, "vault").inputs.tmpfs)).sort(), ["/tmp", "/vault/logs"]);
+    });
+});
+
+describe("docker target: every container has a memory, a CPU and a process limit", () => {
+    const COMMAND = "command:local:Command";
+    for (const platform of ["demo", "observability", "service-mesh"]) {
+        it(`on the ${platform} platform: services, one-shot runs and volume hand-overs alike`, async () => {
+            const run = await runProgram({ target: "docker", platform, devMode: platform === "demo" }, { stack: "qa" });
+            const commands = run.resources.filter((r) => r.type === COMMAND);
+            const checked: string[] = [];
+            for (const c of containers(run)) {
+                const role = labels(c)["dev.slipway.role"];
+                assert.ok(c.inputs.memory >= 32, `${c.name}: memory ${c.inputs.memory}`);
+                assert.ok(Number(c.inputs.cpus) > 0, `${c.name}: cpus ${c.inputs.cpus}`);
+                // The provider has no pids limit: the docker CLI sets it (docker-run.ts).
+                if (role === "files") {
+                    assert.equal(c.inputs.start, false, `${c.name} never starts, so runs no process to limit`);
+                    continue;
+                }
+                const limit = role === "service" ? 2048 : role === "task" ? 256 : 16;
+                const runner = commands.find((x) => x.name === (role === "service" ? `${c.name}-pids` : `${c.name}-run`));
+                assert.ok(runner, `${c.name} has a command that caps its processes`);
+                assert.ok(
+                    String(runner!.inputs.create).startsWith(`docker update --pids-limit ${limit} ${c.inputs.name} >/dev/null || `),
+                    `${c.name}: ${runner!.inputs.create}`,
+                );
+                assert.deepEqual(runner!.inputs.triggers, [`${c.name}-id`], `${c.name}: capped again when it is replaced`);
+                checked.push(role);
+            }
+            assert.deepEqual([...new Set(checked)].sort(), platform === "demo" ? ["service", "task", "volume-init"] : ["service", "task", "volume-init"]);
+        });
+    }
+
+    it("consumers start only once the processes of what they use are capped", async () => {
+        const run = await runProgram({ target: "docker", platform: "demo", devMode: true }, { stack: "dev" });
+        assert.ok(byName(run, "demo").dependsOn.includes("command:local:Command::postgres-pids"));
     });
 });
 
 describe("docker target: other stacks", () => {
     it("mounts host paths read-only only for types that declare host access", async () => {
         const run = await runProgram(
-            { target: "docker", services: { cadvisor: { type: "cadvisor" }, "node-exporter": { type: "node-exporter" }, api: { type: "app", image: "acme/api:1.0.0", port: 80 } } },
+            {
+                target: "docker",
+                services: {
+                    "docker-proxy": { type: "docker-proxy" },
+                    cadvisor: { type: "cadvisor", uses: ["docker-proxy"] },
+                    "node-exporter": { type: "node-exporter" },
+                    api: { type: "app", image: "acme/api:1.0.0", port: 80 },
+                },
+            },
             { stack: "qa" },
         );
         const mounts = (name: string) => plain(byName(run, name).inputs.volumes).map((v: any) => `${v.hostPath}:${v.containerPath}:${v.readOnly ? "ro" : "rw"}`);
-        // cAdvisor's documented `docker run` mounts, but /dev/disk.
-        assert.deepEqual(mounts("cadvisor"), ["/:/rootfs:ro", "/var/run:/var/run:ro", "/sys:/sys:ro", "/var/lib/docker:/var/lib/docker:ro"]);
+        // cAdvisor's documented `docker run` mounts, but /dev/disk and /var/run (the Docker socket:
+        // it asks the Docker API proxy instead).
+        assert.deepEqual(mounts("cadvisor"), ["/:/rootfs:ro", "/sys:/sys:ro", "/var/lib/docker:/var/lib/docker:ro"]);
+        assert.deepEqual(mounts("docker-proxy"), ["/var/run/docker.sock:/var/run/docker.sock:ro"]);
         const cadvisor = byName(run, "cadvisor");
         assert.equal(cadvisor.inputs.user, "0:0", "cadvisor declares it reads host files as root");
         assert.deepEqual(plain(cadvisor.inputs.capabilities), { drops: ["ALL"], adds: [] });
@@ -308,13 +407,13 @@ describe("docker target: other stacks", () => {
         assert.ok(!("VAULT_DEV_ROOT_TOKEN_ID" in env));
         assert.match(env.SLIPWAY_UNSEAL_PAD, /^[0-9a-f]{128}$/);
         assert.equal(env.VAULT_ADDR, "https://127.0.0.1:8200");
-        const files = plain(vault.inputs.uploads).map((u: any) => u.file).sort();
+        const files = filesOf(run, "vault").map((u: any) => u.file).sort();
         assert.deepEqual(files, [
             "/vault/config/ca.crt", "/vault/config/slipway-admin.hcl", "/vault/config/slipway-start.sh", "/vault/config/slipway.hcl",
             "/vault/config/tls.crt", "/vault/config/tls.key",
         ]);
-        assert.match(plain(vault.inputs.uploads).find((u: any) => u.file.endsWith("slipway.hcl")).content, /disable_mlock = true/);
-        assert.ok(isWrappedSecret(vault.inputs.uploads), "the uploads carry the TLS key: a secret");
+        assert.match(filesOf(run, "vault").find((u: any) => u.file.endsWith("slipway.hcl"))!.content, /disable_mlock = true/);
+        assert.ok(isWrappedSecret(filesCarrier(run, "vault").inputs.uploads), "the uploads carry the TLS key: a secret");
     });
 
     it("runs Neo4j as its own user on a volume handed to that user (no chmod as root)", async () => {
@@ -337,9 +436,9 @@ describe("docker target: other stacks", () => {
     });
 
     it("binds public ports to the configured address", async () => {
-        const run = await runProgram({ target: "docker", bindAddress: "0.0.0.0", services: { api: { type: "app", image: "acme/api:1.0.0", port: 80, public: true } } }, { stack: "qa" });
-        assert.deepEqual(plain(byName(run, "api").inputs.ports), [{ internal: 80, external: 80, ip: "0.0.0.0", protocol: "tcp" }]);
-        assert.equal(run.outputs.endpoints.api, "http://127.0.0.1:80");
+        const run = await runProgram({ target: "docker", bindAddress: "0.0.0.0", services: { api: { type: "app", image: "acme/api:1.0.0", port: 8080, public: true } } }, { stack: "qa" });
+        assert.deepEqual(plain(byName(run, "api").inputs.ports), [{ internal: 8080, external: 8080, ip: "0.0.0.0", protocol: "tcp" }]);
+        assert.equal(run.outputs.endpoints.api, "http://127.0.0.1:8080");
     });
 
     it("runs replicas of a private stateless service behind one network alias", async () => {

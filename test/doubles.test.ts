@@ -32,7 +32,7 @@ describe("a load balancer the cloud has not addressed yet", () => {
     it("shows as pending in endpoints, not as a broken URL", async function () {
         this.timeout(60000);
         const run = await runProgram(
-            { target: "kubernetes", services: { api: { type: "app", image: "ghcr.io/acme/api:1.4.2", port: 3000, public: true } } },
+            { target: "kubernetes", adminCidrs: ["203.0.113.0/24"], services: { api: { type: "app", image: "ghcr.io/acme/api:1.4.2", port: 3000, public: true } } },
             { pendingLoadBalancers: true },
         );
         assert.equal(run.outputs.endpoints.api, "http://<pending load balancer>:3000");

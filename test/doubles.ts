@@ -178,10 +178,11 @@ export function previewState(type: string, name: string, inputs: Record<string, 
  * object uniquely per kind and namespace.
  */
 export function physicalName(type: string, inputs: Record<string, any>): string | undefined {
-    if (["docker:index/container:Container", "docker:index/volume:Volume", "docker:index/network:Network"].includes(type) && inputs.name) {
+    // A name a preview does not know yet (an unknown value) claims nothing.
+    if (["docker:index/container:Container", "docker:index/volume:Volume", "docker:index/network:Network"].includes(type) && typeof inputs.name === "string") {
         return `${type} ${inputs.name}`;
     }
-    if (type.startsWith("kubernetes:") && inputs.metadata?.name) return `${type} ${inputs.metadata.namespace ?? ""}/${inputs.metadata.name}`;
+    if (type.startsWith("kubernetes:") && typeof inputs.metadata?.name === "string") return `${type} ${inputs.metadata.namespace ?? ""}/${inputs.metadata.name}`;
     return undefined;
 }
 

@@ -6,13 +6,12 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
-import { containers, envOf, plain, Run, runStack } from "./harness";
+import { containers, envOf, filesOf, Run, runStack } from "./harness";
 import { check, checkFails } from "./tools";
 
 const RULES_FILE = "slipway-rules.yml";
 
-const uploads = (run: Run, name: string): { file: string; content: string }[] =>
-    plain(containers(run).find((c) => c.name === name)!.inputs.uploads);
+const uploads = (run: Run, name: string): { file: string; content: string }[] => filesOf(run, name);
 
 /** What the nginx image's 20-envsubst-on-templates.sh does: substitute defined variables only. */
 function envsubst(template: string, env: Record<string, string>): string {

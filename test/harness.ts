@@ -266,6 +266,20 @@ export async function runExpectingError(config: Record<string, unknown>): Promis
 
 export const containers = (run: Run) => run.resources.filter((r) => r.type === "docker:index/container:Container");
 
+/**
+ * The container that carries a service's files on Docker: the service's own, or, where its root
+ * filesystem is read-only, the holder `<service>-files` that copies them into volumes.
+ */
+export function filesCarrier(run: Run, service: string): Recorded {
+    const holder = containers(run).find((c) => c.name === `${service}-files`);
+    const own = containers(run).find((c) => c.name === service);
+    if (!own) throw new Error(`no container ${service}`);
+    return holder ?? own;
+}
+
+/** The files a service's container gets on Docker, wherever they are copied in (secrets unwrapped). */
+export const filesOf = (run: Run, service: string): { file: string; content: string }[] => plain(filesCarrier(run, service).inputs.uploads) ?? [];
+
 /** `KEY=value` env list of a container as a map, secrets unwrapped. */
 export function envOf(container: Recorded): Record<string, string> {
     const list: string[] = plain(container.inputs.envs) ?? [];

@@ -29,7 +29,8 @@ describe("live tier: container inputs -> Docker Engine API", function () {
         assert.equal(c.Cmd, undefined, "the image's own CMD");
         assert.equal(c.Entrypoint, undefined, "the image's own ENTRYPOINT");
         assert.equal(c.HostConfig!.ReadonlyRootfs, true);
-        assert.deepEqual(c.HostConfig!.Tmpfs, { "/tmp": "rw,nosuid,nodev,size=64m", "/var/run/postgresql": "rw,nosuid,nodev,size=64m" });
+        // Owned by the service's user: a tmpfs takes the mode of the directory it covers, not its owner.
+        assert.deepEqual(c.HostConfig!.Tmpfs, { "/tmp": "rw,nosuid,nodev,size=64m,uid=70,gid=70", "/var/run/postgresql": "rw,nosuid,nodev,size=64m,uid=70,gid=70" });
         assert.deepEqual(c.HostConfig!.Mounts, [{ Type: "volume", Source: "slipway-dev-postgres-data", Target: "/var/lib/postgresql/data", ReadOnly: false }]);
         assert.equal(c.HostConfig!.Memory, 512 * 1024 * 1024, "memory is given in MB (postgres: 512 at size small)");
         assert.equal(c.HostConfig!.NanoCpus, 500_000_000, "cpus 0.5");
@@ -51,13 +52,22 @@ describe("live tier: container inputs -> Docker Engine API", function () {
         assert.equal(plan.waitSeconds, 180, "wait_timeout: startPeriod + 120 s");
     });
 
-    it("maps a public service's ports onto the bind address, and its uploads", () => {
+    it("maps a public service's ports onto the bind address, its read-only mount of its files, and their holder's uploads", () => {
         const plan = planContainer({ ...inputsOf("prometheus"), image: "prom/prometheus:v3.4.1" });
         assert.deepEqual(plan.create.ExposedPorts, { "9090/tcp": {} });
         assert.deepEqual(plan.create.HostConfig!.PortBindings, { "9090/tcp": [{ HostIp: "127.0.0.1", HostPort: "9090" }] });
-        assert.deepEqual(plan.uploads.map((u) => [u.path, u.mode]), [["/etc/prometheus/prometheus.yml", 0o644], ["/etc/prometheus/slipway-rules.yml", 0o644]]);
-        assert.match(plan.uploads[0].content, /^global:/m);
+        assert.deepEqual(plan.uploads, [], "a read-only root takes no upload");
+        assert.equal(plan.create.HostConfig!.ReadonlyRootfs, true);
+        const files = plan.create.HostConfig!.Mounts!.find((m) => m.Target === "/etc/prometheus")!;
+        assert.match(String(files.Source), /^slipway-dev-prometheus-files-1-[0-9a-f]{12}$/);
+        assert.equal(files.ReadOnly, true);
         assert.deepEqual(plan.create.Cmd, ["--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prometheus", "--storage.tsdb.retention.size=8192MB"]);
+        // The holder: created, never started, the same volume mounted where the files go.
+        const holder = planContainer({ ...inputsOf("prometheus-files"), image: "busybox:1.37.0" });
+        assert.equal(holder.start, false);
+        assert.deepEqual(holder.create.HostConfig!.Mounts, [{ Type: "volume", Source: files.Source, Target: "/etc/prometheus", ReadOnly: false }]);
+        assert.deepEqual(holder.uploads.map((u) => [u.path, u.mode]), [["/etc/prometheus/prometheus.yml", 0o644], ["/etc/prometheus/slipway-rules.yml", 0o644]]);
+        assert.match(holder.uploads[0].content, /^global:/m);
     });
 
     it("maps a one-shot container: created, not started, never restarted, entrypoint overridden", () => {

@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
-import { containers, plain, ROOT, Run, runProgram } from "./harness";
+import { filesOf, plain, ROOT, Run, runProgram } from "./harness";
 import { check, checkFails } from "./tools";
 
 const PLATFORMS = fs
@@ -73,7 +73,7 @@ const TYPE_ALERTS: Record<string, string[]> = {
 };
 
 type Upload = { file: string; content: string };
-const uploads = (run: Run, service: string): Upload[] => plain(containers(run).find((c) => c.name === service)!.inputs.uploads);
+const uploads = (run: Run, service: string): Upload[] => filesOf(run, service);
 const upload = (run: Run, service: string, file: string): Upload | undefined => uploads(run, service).find((u) => u.file === file);
 
 /** Each platform is run once on docker, under mocks, and shared by the tests below. */

@@ -9,7 +9,7 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { K, mainContainer, objects, validateAgainstSchema, workloads } from "./k8s-schema";
 import { check } from "./tools";
-import { containers, envOf, plain, plainTextLeaks, Recorded, ROOT, Run, runExpectingError, runProgram } from "./harness";
+import { containers, envOf, filesOf, plain, plainTextLeaks, Recorded, ROOT, Run, runExpectingError, runProgram } from "./harness";
 
 const PLATFORMS = ["connectors", "agent-layers", "observability", "service-mesh", "governance"] as const;
 const TARGETS = ["docker", "kind", "kubernetes", "eks", "ec2"] as const;
@@ -70,6 +70,15 @@ const PORTS: Record<string, number[]> = {
     qdrant: [6333, 6334], chromadb: [8000], ollama: [11434], mailhog: [1025, 8025], pgadmin: [5050],
     "redis-commander": [8081], jupyter: [8888], "docker-proxy": [2375],
 };
+// Kong's Admin API (8001) listens on Kong's loopback interface only, so it is no port of the container's.
+PORTS.kong = [8000, 8100];
+
+/**
+ * The ports of a type that are ever published: its client-facing ones. Not RabbitMQ's
+ * management API (it makes users) nor its metrics, not Jaeger's health and metrics, not Kong's
+ * status listener; every port of the other types is a client's.
+ */
+const NOT_PUBLISHED: Record<string, number[]> = { rabbitmq: [15672, 15692], jaeger: [13133, 8888], kong: [8100] };
 
 /** Types that keep data on a volume (a StatefulSet on Kubernetes). */
 const STATEFUL = [
@@ -104,12 +113,12 @@ interface Definition {
 
 const definition = (name: string): Definition => YAML.parse(fs.readFileSync(path.join(ROOT, "platforms", `${name}.yaml`), "utf8"));
 
-/** The definition's services as the target sees them: `targets.<target>.services` merged key by key over them; null leaves one out. */
+/** The definition's services as the target sees them: `targets.<target>.services` merged key by key over them; null leaves one out, or a field. */
 function servicesOn(def: Definition, target: Target): Record<string, any> {
     const services: Record<string, any> = { ...def.services };
     for (const [name, override] of Object.entries(def.targets?.[target]?.services ?? {})) {
         if (override === null) delete services[name];
-        else services[name] = { ...services[name], ...(override as object) };
+        else services[name] = Object.fromEntries(Object.entries({ ...services[name], ...(override as object) }).filter(([, v]) => v !== null));
     }
     return services;
 }
@@ -120,12 +129,13 @@ const edges = (services: Record<string, any>) =>
 /** Every port a service listens on, first the one its consumers use. */
 const portsOf = (svc: any): number[] => (svc.type === "app" ? [svc.port] : PORTS[svc.type]);
 const portOf = (svc: any): number => portsOf(svc)[0];
+const publishedOf = (svc: any): number[] => portsOf(svc).filter((p) => !(NOT_PUBLISHED[svc.type] ?? []).includes(p));
 const isPublic = (svc: any) => svc.public === true || svc.hostPort !== undefined;
 
 const TARGET_CONFIG: Record<Target, Record<string, unknown>> = {
     docker: {},
     kind: {},
-    kubernetes: { kubeContext: "test" },
+    kubernetes: { kubeContext: "test", adminCidrs: ["203.0.113.0/24"] },
     eks: { adminCidrs: ["203.0.113.0/24"] },
     ec2: { adminCidrs: ["203.0.113.0/24"], sshKeyName: "ops" },
 };
@@ -271,10 +281,10 @@ describe("bundled platforms", () => {
                     });
 
                     if (onDocker(target)) {
-                        it("publishes every port of a public service and none of a private one", () => {
+                        it("publishes every client-facing port of a public service, and no other port", () => {
                             for (const [n, s] of Object.entries(services)) {
                                 const ports = plain(serviceContainers(run).find((c) => c.name === n)!.inputs.ports) ?? [];
-                                assert.deepEqual(ports.map((p: any) => p.internal), isPublic(s) ? portsOf(s) : [], n);
+                                assert.deepEqual(ports.map((p: any) => p.internal), isPublic(s) ? publishedOf(s) : [], n);
                             }
                         });
 
@@ -299,8 +309,7 @@ describe("bundled platforms", () => {
             describe("generated configuration", () => {
                 let run: Run;
                 let dir: string;
-                const uploads = (svc: string): { file: string; content: string }[] =>
-                    plain(serviceContainers(run).find((c) => c.name === svc)!.inputs.uploads);
+                const uploads = (svc: string): { file: string; content: string }[] => filesOf(run, svc);
                 before(async () => {
                     run = await runProgram(configFor(name, "docker"), { stack: "test" });
                     dir = fs.mkdtempSync(path.join(os.tmpdir(), `slipway-${name}-`));
@@ -349,7 +358,7 @@ describe("bundled platforms", () => {
             assert.equal(registered, 0);
         });
 
-        it("the read-only Docker API proxy: the socket mounted read-only, root without capabilities, GET only", async () => {
+        it("the read-only Docker API proxy: the socket mounted read-only, root without capabilities, GET only, never published", async () => {
             const run = await runProgram(configFor("observability", "docker"), { stack: "test" });
             const proxy = serviceContainers(run).find((c) => c.name === "docker-proxy")!;
             assert.deepEqual(plain(proxy.inputs.volumes), [{ hostPath: "/var/run/docker.sock", containerPath: "/var/run/docker.sock", readOnly: true }]);
@@ -361,8 +370,37 @@ describe("bundled platforms", () => {
             assert.equal(env.CONTAINERS, "1");
             for (const k of ["EXEC", "AUTH", "SECRETS", "BUILD", "ALLOW_RESTARTS"]) assert.equal(env[k], "0", k);
             assert.match(plain(proxy.inputs.healthcheck).tests.join(" "), /127\.0\.0\.1:2375\/_ping/);
-            const ports = plain(proxy.inputs.ports);
-            assert.deepEqual(ports.map((p: any) => [p.internal, p.external, p.ip]), [[2375, 3001, "127.0.0.1"]]);
+            // Whoever reaches it reads every container's environment: it publishes nothing, and
+            // sits on a network of its own that only the dashboard and cadvisor, which use it, join.
+            assert.deepEqual(plain(proxy.inputs.ports), []);
+            const network = run.resources.find((r) => r.type === "docker:index/network:Network" && r.name === "docker-proxy-network")!;
+            assert.deepEqual([network.inputs.name, network.inputs.internal], ["slipway-test-docker-proxy", true]);
+            const joined = serviceContainers(run)
+                .filter((c) => plain(c.inputs.networksAdvanced).some((n: any) => n.name === "slipway-test-docker-proxy"))
+                .map((c) => c.name);
+            assert.deepEqual(joined.sort(), ["cadvisor", "dashboard", "docker-proxy"]);
+            assert.deepEqual(plain(proxy.inputs.networksAdvanced), [{ name: "slipway-test-docker-proxy", aliases: ["docker-proxy"] }]);
+        });
+
+        it("cadvisor reads the Docker API through the proxy, and mounts no /var/run (the Docker socket)", async () => {
+            const run = await runProgram(configFor("observability", "docker"), { stack: "test" });
+            const cadvisor = serviceContainers(run).find((c) => c.name === "cadvisor")!;
+            const mounts = plain(cadvisor.inputs.volumes).map((v: any) => v.hostPath);
+            assert.deepEqual(mounts, ["/", "/sys", "/var/lib/docker"]);
+            assert.ok(!mounts.some((m: string) => m.startsWith("/var/run") || m.startsWith("/run")), `${mounts}`);
+            // google/cadvisor v0.53.0 container/docker/factory.go: flag "docker", the endpoint it asks.
+            assert.equal(cadvisor.inputs.command[0], "-docker=tcp://docker-proxy:2375");
+        });
+
+        it("docker-proxy is refused as public, with a reason, before any resource", async () => {
+            for (const [field, value] of [["hostPort", 3001], ["public", true]] as const) {
+                const { message, registered } = await runExpectingError({ target: "docker", platform: "observability", services: { "docker-proxy": { [field]: value } } });
+                assert.equal(
+                    message,
+                    `invalid Slipway configuration:\nslipway:services.docker-proxy.${field}: type docker-proxy is never public: whoever reaches the Docker API proxy can inspect every container, and so read every generated credential in their environment; only the services that use it reach it`,
+                );
+                assert.equal(registered, 0);
+            }
         });
 
         it("the shipped definition publishes no cadvisor port, and 8081 is redis-commander's", () => {

@@ -15,13 +15,24 @@ const JOB = "kubernetes:batch/v1:Job";
 const of = (run: Run, type: string) => run.resources.filter((r) => r.type === type);
 const named = (run: Run, type: string, name: string) => of(run, type).find((r) => r.name === name);
 
-/** Runs the one-shot script with a stub `docker` that exits with `status`; returns what the shell saw. */
-function runWithStubDocker(status: number) {
+/**
+ * Runs the one-shot script with a stub `docker` whose `start` exits with `status` (and `update`
+ * with `updateStatus`); returns what the shell saw and each docker command line, in order.
+ */
+function runWithStubDocker(status: number, updateStatus = 0) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-docker-stub-"));
     try {
-        fs.writeFileSync(path.join(dir, "docker"), `#!/bin/sh\necho "$*" > "${dir}/args"\necho "task output with a secret" \necho "task error" >&2\nexit ${status}\n`, { mode: 0o755 });
-        const r = spawnSync("/bin/sh", ["-c", runScript("slipway-dev-postgres-databases")], { env: { PATH: `${dir}:/usr/bin:/bin` }, encoding: "utf8" });
-        return { status: r.status, stdout: r.stdout, stderr: r.stderr, args: fs.readFileSync(path.join(dir, "args"), "utf8").trim() };
+        const stub = [
+            "#!/bin/sh",
+            `echo "$*" >> "${dir}/args"`,
+            `[ "$1" = update ] && exit ${updateStatus}`,
+            'echo "task output with a secret"',
+            'echo "task error" >&2',
+            `exit ${status}`,
+        ].join("\n");
+        fs.writeFileSync(path.join(dir, "docker"), `${stub}\n`, { mode: 0o755 });
+        const r = spawnSync("/bin/sh", ["-c", runScript("slipway-dev-postgres-databases", 256)], { env: { PATH: `${dir}:/usr/bin:/bin` }, encoding: "utf8" });
+        return { status: r.status, stdout: r.stdout, stderr: r.stderr, args: fs.readFileSync(path.join(dir, "args"), "utf8").trim().split("\n") };
     } finally {
         fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -30,14 +41,21 @@ function runWithStubDocker(status: number) {
 describe("Docker one-shot containers: a failing task fails the deploy and runs again", function () {
     this.timeout(60000);
 
-    it("the run passes on the container's exit status, and prints none of its output", () => {
+    it("the run caps the container's processes, starts it, passes on its exit status, and prints none of its output", () => {
         const failed = runWithStubDocker(3);
-        assert.equal(failed.args, "start --attach slipway-dev-postgres-databases");
+        assert.deepEqual(failed.args, ["update --pids-limit 256 slipway-dev-postgres-databases", "start --attach slipway-dev-postgres-databases"]);
         assert.equal(failed.status, 3);
         assert.equal(failed.stdout, "");
         assert.equal(failed.stderr, "slipway-dev-postgres-databases exited with status 3; its output: docker logs slipway-dev-postgres-databases\n");
         const ok = runWithStubDocker(0);
         assert.deepEqual([ok.status, ok.stdout, ok.stderr], [0, "", ""]);
+    });
+
+    it("a container whose processes the engine will not cap is never started, and the run fails", () => {
+        const refused = runWithStubDocker(0, 1);
+        assert.deepEqual(refused.args, ["update --pids-limit 256 slipway-dev-postgres-databases"]);
+        assert.equal(refused.status, 1);
+        assert.match(refused.stderr, /could not limit the processes of slipway-dev-postgres-databases\n$/);
     });
 
     describe("on the dev stack", () => {
@@ -47,7 +65,9 @@ describe("Docker one-shot containers: a failing task fails the deploy and runs a
         });
 
         it("creates every one-shot container without starting it, and runs each through a Command", () => {
-            const oneShots = containers(run).filter((c) => c.inputs.restart === "no");
+            // A holder of configuration files is never started at all (test/docker.test.ts).
+            const role = (c: Recorded) => c.inputs.labels.find((l: any) => l.label === "dev.slipway.role")?.value;
+            const oneShots = containers(run).filter((c) => c.inputs.restart === "no" && role(c) !== "files");
             assert.deepEqual(oneShots.map((c) => c.name).sort(), [
                 "grafana-volume-init", "minio-users", "minio-volume-init", "postgres-databases", "postgres-volume-init",
                 "prometheus-volume-init", "redis-volume-init", "vault-bootstrap", "vault-volume-init",
@@ -56,7 +76,7 @@ describe("Docker one-shot containers: a failing task fails the deploy and runs a
                 assert.deepEqual([c.inputs.start, c.inputs.mustRun, c.inputs.attach, c.inputs.logs], [false, false, undefined, undefined], c.name);
                 const runner = named(run, COMMAND, `${c.name}-run`)!;
                 assert.ok(runner, `${c.name} has a run`);
-                assert.equal(runner.inputs.create, runScript(c.inputs.name));
+                assert.equal(runner.inputs.create, runScript(c.inputs.name, role(c) === "volume-init" ? 16 : 256));
                 assert.deepEqual(runner.inputs.triggers, [`${c.name}-id`], "runs again when the container is replaced");
                 assert.deepEqual(runner.options.replaceOnChanges, ["*"]);
                 assert.deepEqual(runner.options.additionalSecretOutputs, ["stdout", "stderr"], "whatever a task prints stays out of the state in plain text");

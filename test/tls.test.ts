@@ -18,7 +18,7 @@ describe("tls: network load balancers on eks with slipway:certificateArn", () =>
 
     it("gives each public HTTP service's load balancer a TLS listener on its ports, with the certificate and a TLS 1.2+ policy", () => {
         const lbs = services(run).filter((s) => s.spec.type === "LoadBalancer");
-        assert.deepEqual(lbs.map((s) => s.metadata.name).sort(), ["gateway", "grafana", "prometheus"]);
+        assert.deepEqual(lbs.map((s) => s.metadata.name).sort(), ["gateway-public", "grafana-public", "prometheus-public"]);
         for (const s of lbs) {
             const a = s.metadata.annotations;
             assert.equal(a["service.beta.kubernetes.io/aws-load-balancer-ssl-cert"], CERT, s.metadata.name);
@@ -26,12 +26,12 @@ describe("tls: network load balancers on eks with slipway:certificateArn", () =>
             assert.equal(a["service.beta.kubernetes.io/aws-load-balancer-ssl-negotiation-policy"], "ELBSecurityPolicy-TLS13-1-2-2021-06");
             assert.equal(a["service.beta.kubernetes.io/aws-load-balancer-type"], "nlb");
         }
-        assert.equal(lbs.find((s) => s.metadata.name === "grafana").metadata.annotations["service.beta.kubernetes.io/aws-load-balancer-ssl-ports"], "3000");
+        assert.equal(lbs.find((s) => s.metadata.name === "grafana-public").metadata.annotations["service.beta.kubernetes.io/aws-load-balancer-ssl-ports"], "3000");
     });
 
     it("reports https:// endpoints for them, and leaves the in-cluster ones alone", () => {
-        assert.equal(run.outputs.endpoints.grafana, "https://grafana-0123.elb.us-east-1.amazonaws.com:3000");
-        assert.equal(run.outputs.endpoints.gateway, "https://gateway-0123.elb.us-east-1.amazonaws.com:8080");
+        assert.equal(run.outputs.endpoints.grafana, "https://grafana-public-0123.elb.us-east-1.amazonaws.com:3000");
+        assert.equal(run.outputs.endpoints.gateway, "https://gateway-public-0123.elb.us-east-1.amazonaws.com:8080");
         assert.equal(run.outputs.endpoints.opa, "http://opa:8181");
     });
 
@@ -40,12 +40,12 @@ describe("tls: network load balancers on eks with slipway:certificateArn", () =>
         for (const s of services(plainRun).filter((x) => x.spec.type === "LoadBalancer")) {
             assert.equal(s.metadata.annotations["service.beta.kubernetes.io/aws-load-balancer-ssl-cert"], undefined);
         }
-        assert.equal(plainRun.outputs.endpoints.grafana, "http://grafana-0123.elb.us-east-1.amazonaws.com:3000");
+        assert.equal(plainRun.outputs.endpoints.grafana, "http://grafana-public-0123.elb.us-east-1.amazonaws.com:3000");
     });
 });
 
 describe("tls: ingresses with slipway:certIssuer", () => {
-    const config = (extra: Record<string, unknown>) => ({ target: "kubernetes", platform: "demo", exposure: "ingress", ingressDomain: "slipway.example.com", ...extra });
+    const config = (extra: Record<string, unknown>) => ({ target: "kubernetes", platform: "demo", exposure: "ingress", ingressDomain: "slipway.example.com", adminCidrs: ["203.0.113.0/24"], ...extra });
 
     it("asks cert-manager for a certificate per host and serves https://<service>.<domain>", async () => {
         const run = await runProgram(config({ certIssuer: "letsencrypt-prod" }));
@@ -60,7 +60,8 @@ describe("tls: ingresses with slipway:certIssuer", () => {
         const run = await runProgram(config({}));
         const grafana = ingresses(run).find((i) => i.metadata.name === "grafana");
         assert.equal(grafana.spec.tls, undefined);
-        assert.equal(grafana.metadata.annotations, undefined);
+        assert.equal(grafana.metadata.annotations["cert-manager.io/cluster-issuer"], undefined);
+        assert.deepEqual(Object.keys(grafana.metadata.annotations), ["nginx.ingress.kubernetes.io/whitelist-source-range"]);
         assert.equal(run.outputs.endpoints.grafana, "http://grafana.slipway.example.com");
     });
 });
@@ -74,7 +75,7 @@ describe("tls: config", () => {
         },
         {
             name: "an issuer for ingresses when services are behind load balancers",
-            config: { target: "kubernetes", platform: "demo", certIssuer: "letsencrypt-prod" },
+            config: { target: "kubernetes", platform: "demo", adminCidrs: ["203.0.113.0/24"], certIssuer: "letsencrypt-prod" },
             problems: ["slipway:certIssuer: serves ingresses, and exposure is loadBalancer; set exposure to ingress, or leave certIssuer unset"],
         },
         {

@@ -19,7 +19,8 @@ receivers:
 export const alertmanager: CatalogType = {
     type: "alertmanager",
     image: "prom/alertmanager:v0.28.1",
-    ports: [{ name: "http", port: 9093 }],
+    ports: [{ name: "http", port: 9093, access: "client" }],
+    ownedEnv: [],
     scheme: "http",
     user: { uid: 65534, gid: 65534 },
     volumes: [{ name: "data", path: "/alertmanager" }],

@@ -11,6 +11,7 @@ export const app: CatalogType = {
     ports: [],
     scheme: "http",
     user: { uid: 1000, gid: 1000 },
+    ownedEnv: [],
     scratch: ["/tmp"],
     // Slipway cannot know what an app image writes outside /tmp.
     readOnlyRootFilesystem: false,

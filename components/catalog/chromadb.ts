@@ -10,7 +10,9 @@ import { bashHttpCheck, CatalogType } from "./types";
 export const chromadb: CatalogType = {
     type: "chromadb",
     image: "chromadb/chroma:1.0.15",
-    ports: [{ name: "http", port: 8000 }],
+    ports: [{ name: "http", port: 8000, access: "client" }],
+    dataStore: true,
+    ownedEnv: [],
     scheme: "http",
     user: { uid: 1000, gid: 1000 },
     volumes: [{ name: "data", path: "/data" }],

@@ -131,11 +131,15 @@ export const consul: CatalogType = {
     type: "consul",
     image: "hashicorp/consul:1.20.6",
     ports: [
-        { name: "http", port: 8500 },
-        { name: "dns", port: 8600, protocol: "udp" },
+        { name: "http", port: 8500, access: "client" },
+        { name: "dns", port: 8600, protocol: "udp", access: "client" },
     ],
     scheme: "http",
     user: { uid: 100, gid: 1000 },
+    // The catalog and key/value store of the platform.
+    dataStore: true,
+    // CONSUL_LOCAL_CONFIG is written into the agent's configuration (docker-entrypoint.sh).
+    ownedEnv: ["CONSUL_*"],
     volumes: [{ name: "data", path: "/consul/data" }],
     scratch: ["/tmp"],
     // Unconfirmed that the agent writes nothing outside its data directory.

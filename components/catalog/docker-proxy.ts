@@ -7,16 +7,17 @@ import { CatalogType } from "./types";
 // renders haproxy.cfg from a template inside the image at start, so the root filesystem stays
 // writable.
 // Read-only: POST=0 denies every method but GET and HEAD before any other rule, so nothing can be
-// created, started, stopped or deleted through it. Note what a read-only API still shows:
+// created, started, stopped or deleted through it. But a read-only API still shows a great deal:
 // CONTAINERS=1 lets a client inspect containers, including their environment, where the
 // platform's generated credentials are, and GET alone still reads their logs and files (logs,
-// archive, export). Only what must read the Docker API should `use` it, and it should never be
-// public beyond 127.0.0.1.
+// archive, export). So whoever reaches it reads every secret of the platform: it is never
+// public (validation refuses `public` and `hostPort`), and only the services that `use` it reach
+// it (consumersOnly: on Docker it sits on a network of its own that only they join).
 // Pinned to 0.3.0 (Docker Hub tags drop the git tag's `v`); later releases exist.
 export const dockerProxy: CatalogType = {
     type: "docker-proxy",
     image: "tecnativa/docker-socket-proxy:0.3.0",
-    ports: [{ name: "http", port: 2375 }],
+    ports: [{ name: "http", port: 2375, access: "client" }],
     scheme: "http",
     user: { uid: 0, gid: 0 },
     hostAccess: {
@@ -24,6 +25,15 @@ export const dockerProxy: CatalogType = {
         mounts: [{ hostPath: "/var/run/docker.sock", path: "/var/run/docker.sock" }],
         root: true,
     },
+    neverPublic: "whoever reaches the Docker API proxy can inspect every container, and so read every generated credential in their environment; only the services that use it reach it",
+    consumersOnly: true,
+    // Each variable opens or closes one section of the Docker API (its README); ALLOW_START,
+    // ALLOW_STOP and GRPC are later releases' own.
+    ownedEnv: [
+        "CONTAINERS", "IMAGES", "INFO", "NETWORKS", "VOLUMES", "EVENTS", "PING", "VERSION", "POST", "ALLOW_RESTARTS", "ALLOW_START",
+        "ALLOW_STOP", "AUTH", "BUILD", "COMMIT", "CONFIGS", "DISTRIBUTION", "EXEC", "GRPC", "NODES", "PLUGINS", "SECRETS", "SERVICES",
+        "SESSION", "SWARM", "SYSTEM", "TASKS", "DISABLE_IPV6", "SOCKET_PATH", "BIND_CONFIG", "LOG_LEVEL",
+    ],
     readOnlyRootFilesystem: false,
     // GET /_ping goes through HAProxy to the Docker engine: healthy means the socket answers too.
     health: { kind: "http", path: "/_ping" },
@@ -31,7 +41,9 @@ export const dockerProxy: CatalogType = {
     resources: { cpu: 0.1, memoryMiB: 64, storageGiB: 0 },
     configure: () => ({
         env: {
-            // Read-only sections a dashboard needs, besides the defaults EVENTS, PING and VERSION.
+            // Read-only sections a dashboard and cAdvisor need, besides the defaults EVENTS, PING
+            // and VERSION: cAdvisor reads /info and inspects containers (google/cadvisor v0.53.0
+            // container/docker/docker.go and handler.go).
             CONTAINERS: "1",
             IMAGES: "1",
             INFO: "1",

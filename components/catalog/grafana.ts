@@ -18,14 +18,21 @@ const platformName = (ctx: ServiceContext) => ctx.platform.platform ?? `${ctx.pl
 export const grafana: CatalogType = {
     type: "grafana",
     image: "grafana/grafana:11.6.0",
-    ports: [{ name: "http", port: 3000 }],
+    ports: [{ name: "http", port: 3000, access: "client" }],
+    // Every setting of [auth.*] and [security] (anonymous access, the admin password, auth
+    // proxies that trust a header) changes who may log in; grafana maps GF_<SECTION>_<KEY> onto them.
+    ownedEnv: ["GF_AUTH_*", "GF_SECURITY_*", "GF_USERS_ALLOW_SIGN_UP", "GF_ANALYTICS_*", "GF_PATHS_*"],
     scheme: "http",
     // The image's grafana user is 472 in group 0 (its files are group-0 writable).
     user: { uid: 472, gid: 0 },
     volumes: [{ name: "data", path: "/var/lib/grafana" }],
     scratch: ["/tmp"],
-    // Not yet verified to run with a read-only root filesystem; writable until it is.
-    readOnlyRootFilesystem: false,
+    // Read-only: the image's run.sh writes only into the data volume (it makes the plugins
+    // directory there) and logs to the console (`cfg:default.log.mode="console"`,
+    // grafana/grafana packaging/docker/run.sh); the server writes its database, plugins and
+    // renders under /var/lib/grafana and temporary files under /tmp (grafana-community/helm-charts#729
+    // lists /tmp as the one other writable path it needs). Provisioning is read, never written.
+    readOnlyRootFilesystem: true,
     health: { kind: "http", path: "/api/health" },
     healthCommand: "curl -fsS -o /dev/null http://127.0.0.1:3000/api/health",
     startSeconds: 60,

@@ -52,6 +52,11 @@ export function typeInfo(): Record<string, TypeInfo> {
             t.type,
             {
                 ports: t.ports.map((p) => p.port),
+                published: t.ports.filter((p) => p.access === "client").map((p) => p.port),
+                dataStore: t.dataStore ?? false,
+                neverPublic: t.neverPublic,
+                ownedEnv: t.ownedEnv,
+                args: t.args ?? "refuse",
                 stateful: (t.volumes ?? []).length > 0,
                 needs: t.needs ?? [],
                 seed: t.seed?.extension,

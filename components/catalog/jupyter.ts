@@ -7,7 +7,8 @@ import { CatalogType } from "./types";
 export const jupyter: CatalogType = {
     type: "jupyter",
     image: "quay.io/jupyter/base-notebook:2025-08-25",
-    ports: [{ name: "http", port: 8888 }],
+    ports: [{ name: "http", port: 8888, access: "client" }],
+    ownedEnv: ["JUPYTER_TOKEN"],
     scheme: "http",
     user: { uid: 1000, gid: 100 },
     volumes: [{ name: "work", path: "/home/jovyan/work" }],

@@ -33,11 +33,17 @@ export function kongConfig(routes: readonly Route[]): string {
 export const kong: CatalogType = {
     type: "kong",
     image: "kong:3.9.1",
+    // The proxy is what clients use, and the only port ever published. The status listener serves
+    // readiness and metrics inside the platform. The Admin API (8001) listens on the loopback
+    // interface only, so it is no port of the container's network: see KONG_ADMIN_LISTEN below.
     ports: [
-        { name: "proxy", port: 8000 },
-        { name: "admin", port: 8001 },
-        { name: "status", port: 8100 },
+        { name: "proxy", port: 8000, access: "client" },
+        { name: "status", port: 8100, access: "internal" },
     ],
+    // Kong reads any kong.conf property from KONG_<PROPERTY> (Kong docs, "Configuration Reference:
+    // Environment variables"), listeners and injected nginx directives (KONG_NGINX_*) included, so
+    // any of them could open the Admin API again.
+    ownedEnv: ["KONG_*"],
     scheme: "http",
     user: { uid: 1000, gid: 1000 },
     scratch: ["/kong_prefix", "/tmp"],
@@ -60,9 +66,12 @@ export const kong: CatalogType = {
                 KONG_DECLARATIVE_CONFIG: KONG_CONFIG_PATH,
                 KONG_PREFIX: "/kong_prefix",
                 KONG_PROXY_LISTEN: "0.0.0.0:8000",
-                // The Admin API has no authentication in Kong OSS; only services network policy
-                // lets in reach it, and in DB-less mode it cannot change routes.
-                KONG_ADMIN_LISTEN: "0.0.0.0:8001",
+                // The Admin API has no authentication in Kong OSS, and DB-less mode does not make it
+                // read-only: `POST /config` replaces the whole declarative configuration, routes
+                // included (Kong docs, "DB-less and Declarative Configuration": "Using the /config
+                // endpoint"). So it listens on the loopback interface alone: no other container or
+                // pod can reach it; `kubectl port-forward` (which connects inside the pod) can.
+                KONG_ADMIN_LISTEN: "127.0.0.1:8001",
                 KONG_STATUS_LISTEN: "0.0.0.0:8100",
                 KONG_ADMIN_GUI_LISTEN: "off",
                 KONG_NGINX_WORKER_PROCESSES: String(Math.max(1, Math.ceil(ctx.resources.cpu))),

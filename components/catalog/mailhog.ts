@@ -8,11 +8,12 @@ export const mailhog: CatalogType = {
     type: "mailhog",
     image: "mailhog/mailhog:v1.0.1",
     ports: [
-        { name: "smtp", port: 1025 },
-        { name: "http", port: 8025 },
+        { name: "smtp", port: 1025, access: "client" },
+        { name: "http", port: 8025, access: "client" },
     ],
     scheme: "smtp",
     user: { uid: 1000, gid: 1000 },
+    ownedEnv: [],
     scratch: ["/tmp"],
     // Unconfirmed that nothing is written with in-memory storage.
     readOnlyRootFilesystem: false,

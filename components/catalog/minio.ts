@@ -85,11 +85,18 @@ export const minio: CatalogType = {
     // Docker Hub no longer serves minio/minio; quay.io has the last open-source release.
     image: "quay.io/minio/minio:RELEASE.2025-09-07T16-13-09Z",
     ports: [
-        { name: "api", port: 9000 },
-        { name: "console", port: 9001 },
+        { name: "api", port: 9000, access: "client" },
+        // In community releases since RELEASE.2025-05 the console is an object browser only; its
+        // administration pages were removed (minio/object-browser#3509, minio/minio#21724). It
+        // logs in with S3 credentials, like any client.
+        { name: "console", port: 9001, access: "client" },
     ],
     scheme: "http",
     user: { uid: 1000, gid: 1000 },
+    dataStore: true,
+    // MINIO_PROMETHEUS_AUTH_TYPE=public would open the metrics; MINIO_IDENTITY_* and MINIO_POLICY_*
+    // change who may log in.
+    ownedEnv: ["MINIO_*", "MC_*", "HOME"],
     volumes: [{ name: "data", path: "/data" }],
     scratch: ["/tmp"],
     readOnlyRootFilesystem: true,

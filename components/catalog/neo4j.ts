@@ -9,11 +9,16 @@ export const neo4j: CatalogType = {
     type: "neo4j",
     image: "neo4j:5.26.6-community",
     ports: [
-        { name: "bolt", port: 7687 },
-        { name: "http", port: 7474 },
+        { name: "bolt", port: 7687, access: "client" },
+        // The browser and HTTP API: a client of its own, which logs in like any other.
+        { name: "http", port: 7474, access: "client" },
     ],
     scheme: "bolt",
     user: { uid: 7474, gid: 7474 },
+    dataStore: true,
+    // NEO4J_dbms_security_auth__enabled=false would turn authentication off (the image maps every
+    // NEO4J_<setting> to neo4j.conf), so the security settings and the memory it sizes are its own.
+    ownedEnv: ["NEO4J_AUTH", "NEO4J_dbms_security_*", "NEO4J_server_memory_*"],
     volumes: [{ name: "data", path: "/data" }],
     scratch: ["/logs", "/tmp"],
     // The entrypoint appends to conf/neo4j.conf and writes run/neo4j.pid under /var/lib/neo4j.

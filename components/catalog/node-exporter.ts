@@ -8,7 +8,10 @@ import { CatalogType } from "./types";
 export const nodeExporter: CatalogType = {
     type: "node-exporter",
     image: "prom/node-exporter:v1.9.1",
-    ports: [{ name: "metrics", port: 9100 }],
+    ports: [{ name: "metrics", port: 9100, access: "client" }],
+    ownedEnv: [],
+    // Its flags choose what is measured; none opens access, and the user's come after its own.
+    args: "append",
     scheme: "http",
     user: { uid: 65534, gid: 65534 },
     hostAccess: {

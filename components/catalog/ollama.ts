@@ -11,7 +11,8 @@ export const OLLAMA_HOME = "/ollama";
 export const ollama: CatalogType = {
     type: "ollama",
     image: "ollama/ollama:0.11.4",
-    ports: [{ name: "http", port: 11434 }],
+    ports: [{ name: "http", port: 11434, access: "client" }],
+    ownedEnv: ["HOME", "OLLAMA_MODELS", "OLLAMA_HOST"],
     scheme: "http",
     user: { uid: 1000, gid: 1000 },
     volumes: [{ name: "data", path: OLLAMA_HOME }],

@@ -80,7 +80,10 @@ const metricsToken = (ctx: ServiceContext) => derivedSecret(ctx.credentials.toke
 export const opa: CatalogType = {
     type: "opa",
     image: "openpolicyagent/opa:1.4.2-static",
-    ports: [{ name: "http", port: 8181 }],
+    ports: [{ name: "http", port: 8181, access: "client" }],
+    ownedEnv: [],
+    // Its flags set where it listens and how it authenticates: a stack's are refused.
+    args: "refuse",
     scheme: "http",
     user: { uid: 1000, gid: 1000 },
     readOnlyRootFilesystem: true,

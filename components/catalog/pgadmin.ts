@@ -27,15 +27,23 @@ export function pgadminServers(ctx: ServiceContext, peers: readonly Peer[]): pul
 
 // dpage/pgadmin4 (Alpine, busybox wget): user pgadmin is uid 5050 in group 0, data in
 // /var/lib/pgadmin, and the entrypoint writes /pgadmin4/config_distro.py on first start.
-// The image gives python3 the file capability CAP_NET_BIND_SERVICE (`setcap ...=+eip`) so the
-// non-root user can bind port 80. The kernel refuses to exec a binary whose file capabilities
-// exceed the bounding set, so with all capabilities dropped python (pgAdmin itself) cannot start:
-// NET_BIND_SERVICE has to stay in the bounding set. It is never used: pgAdmin listens on 5050,
-// and no-new-privileges keeps the file capability from being granted.
+// The image gives its Python the file capability CAP_NET_BIND_SERVICE so the non-root user can
+// bind port 80 (pgadmin-org/pgadmin4 Dockerfile: `setcap CAP_NET_BIND_SERVICE=+eip
+// /usr/local/bin/python3.[0-9][0-9]`), and every python of the image (gunicorn, run_pgadmin.py)
+// is that binary. The kernel refuses to exec a binary whose file capabilities have the effective
+// bit and are not all in the bounding set (security/commoncap.c, bprm_caps_from_vfs_caps: -EPERM),
+// so with every capability dropped pgAdmin cannot start, on Docker as under Kubernetes'
+// restricted profile. So NET_BIND_SERVICE stays in the bounding set, the one capability the
+// restricted profile lets a container add. It is never granted or used: no-new-privileges
+// (allowPrivilegeEscalation: false) keeps the file capability from being gained, and pgAdmin
+// listens on 5050, an unprivileged port (PGADMIN_LISTEN_PORT).
 export const pgadmin: CatalogType = {
     type: "pgadmin",
     image: "dpage/pgadmin4:9.8",
-    ports: [{ name: "http", port: PGADMIN_PORT }],
+    ports: [{ name: "http", port: PGADMIN_PORT, access: "client" }],
+    // PGADMIN_CONFIG_SERVER_MODE=False would run it without a login, and the
+    // AUTHENTICATION_SOURCES setting chooses how it logs in.
+    ownedEnv: ["PGADMIN_DEFAULT_*", "PGADMIN_LISTEN_*", "PGADMIN_DISABLE_POSTFIX", "PGADMIN_CONFIG_UPGRADE_CHECK_ENABLED", "PGADMIN_CONFIG_SERVER_MODE", "PGADMIN_CONFIG_AUTHENTICATION_SOURCES", "PGADMIN_SERVER_JSON_FILE"],
     scheme: "http",
     user: { uid: 5050, gid: 0 },
     capabilities: ["NET_BIND_SERVICE"], // only so python3 (file capabilities +eip) may be exec'd; see above

@@ -36,7 +36,11 @@ echo "slipway: postgres has a database and role for: $SLIPWAY_APPS"
 export const postgres: CatalogType = {
     type: "postgres",
     image: "postgres:16.10-alpine",
-    ports: [{ name: "postgres", port: 5432 }],
+    ports: [{ name: "postgres", port: 5432, access: "client" }],
+    dataStore: true,
+    // POSTGRES_HOST_AUTH_METHOD=trust or POSTGRES_INITDB_ARGS=--auth=trust would turn passwords
+    // off (docker-library/postgres docker-entrypoint.sh), so every POSTGRES_* is the type's.
+    ownedEnv: ["POSTGRES_*", "PGDATA"],
     scheme: "postgresql",
     // The alpine image's postgres user; its entrypoint runs initdb as whatever user it is
     // started as, provided PGDATA is writable by it.

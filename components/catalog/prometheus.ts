@@ -4,7 +4,10 @@ import { CatalogType } from "./types";
 export const prometheus: CatalogType = {
     type: "prometheus",
     image: "prom/prometheus:v3.4.1",
-    ports: [{ name: "http", port: 9090 }],
+    ports: [{ name: "http", port: 9090, access: "client" }],
+    ownedEnv: [],
+    // Its flags name its configuration; one more (--web.enable-admin-api, --web.enable-lifecycle)
+    // would open unauthenticated endpoints that delete data or stop it.
     scheme: "http",
     user: { uid: 65534, gid: 65534 },
     volumes: [{ name: "data", path: "/prometheus" }],

@@ -11,11 +11,14 @@ export const qdrant: CatalogType = {
     type: "qdrant",
     image: "qdrant/qdrant:v1.14.1-unprivileged",
     ports: [
-        { name: "http", port: 6333 },
-        { name: "grpc", port: 6334 },
+        { name: "http", port: 6333, access: "client" },
+        { name: "grpc", port: 6334, access: "client" },
     ],
     scheme: "http",
     user: { uid: 1000, gid: 1000 },
+    dataStore: true,
+    // QDRANT__SERVICE__API_KEY is its credential; QDRANT__SERVICE__* also sets where it listens.
+    ownedEnv: ["QDRANT__SERVICE__*", "QDRANT__TELEMETRY_DISABLED"],
     volumes: [{ name: "data", path: "/qdrant/storage" }],
     // Snapshots are downloads/backups, not state: kept on scratch space.
     scratch: ["/qdrant/snapshots", "/tmp"],

@@ -11,12 +11,16 @@ export const rabbitmq: CatalogType = {
     type: "rabbitmq",
     image: "rabbitmq:4.1.4-management",
     ports: [
-        { name: "amqp", port: 5672 },
-        { name: "management", port: 15672 },
-        { name: "prometheus", port: 15692 },
+        { name: "amqp", port: 5672, access: "client" },
+        // The management UI and HTTP API create users, vhosts and permissions.
+        { name: "management", port: 15672, access: "admin" },
+        { name: "prometheus", port: 15692, access: "internal" },
     ],
     scheme: "amqp",
     user: { uid: 999, gid: 999 },
+    dataStore: true,
+    // RABBITMQ_DEFAULT_* is the administrator; the rest are the node's identity and configuration.
+    ownedEnv: ["RABBITMQ_*"],
     volumes: [{ name: "data", path: "/var/lib/rabbitmq" }],
     // Unconfirmed that nothing outside the data directory is written (conf.d, /tmp/rabbitmq-ssl).
     readOnlyRootFilesystem: false,

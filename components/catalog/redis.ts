@@ -46,7 +46,12 @@ exec redis-server --aclfile "$acl" "$@"
 export const redis: CatalogType = {
     type: "redis",
     image: "redis:7.4.3-alpine",
-    ports: [{ name: "redis", port: 6379 }],
+    ports: [{ name: "redis", port: 6379, access: "client" }],
+    dataStore: true,
+    ownedEnv: ["REDIS_PASSWORD", "REDISCLI_AUTH", "SLIPWAY_REDIS_USERS"],
+    // Its flags carry the password (--requirepass), and redis-server takes the last of a repeated
+    // flag, so arguments of the user's could undo it: they are refused.
+    args: "refuse",
     scheme: "redis",
     user: { uid: 999, gid: 1000 },
     volumes: [{ name: "data", path: "/data" }],

@@ -109,6 +109,30 @@ export interface CatalogType {
     /** Writable paths that need not persist; with these, the root filesystem can be read-only. */
     readonly scratch?: readonly string[];
     readonly readOnlyRootFilesystem: boolean;
+    /**
+     * A data store: it keeps the platform's data (a database, cache, queue, graph, object or
+     * vector store, the secrets store). On a cluster target it is public only when the stack says
+     * so for that service (`exposeOnCluster: true`); validation refuses it otherwise.
+     */
+    readonly dataStore?: boolean;
+    /** Why the type is never public on any target; validation refuses `public` and `hostPort` with this reason. */
+    readonly neverPublic?: string;
+    /** Only the services that use it may connect to it, on Docker too (see Workload.consumersOnly). */
+    readonly consumersOnly?: boolean;
+    /**
+     * Environment variables the type sets, or that would change how it authenticates: a service's
+     * `env` and `secrets` may not set them. Names, or prefixes ending in `*` (`GF_AUTH_*`). Every
+     * variable `configure` returns must be listed (a test checks it).
+     */
+    readonly ownedEnv: readonly string[];
+    /**
+     * What a service's `args` may do; `command` is refused on every catalog type, whose setup
+     * runs through the image's entrypoint. "refuse" (the default): the type's arguments are its
+     * own, because a flag given later can undo one given earlier (redis' `--requirepass`) and an
+     * image's entrypoint runs any other command it is given. "append": the user's come after the
+     * type's own `configure().args`, for types none of whose flags opens access.
+     */
+    readonly args?: "refuse" | "append";
     /** Catalog types this one must use one of (an exporter needs what it watches); validation checks it. */
     readonly needs?: readonly string[];
     /** Default readiness check. */

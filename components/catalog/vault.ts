@@ -38,13 +38,21 @@ export const consumerTokenVar = (consumer: string) => `SLIPWAY_TOKEN_${envPrefix
 export const vault: CatalogType = {
     type: "vault",
     image: "hashicorp/vault:1.18.3",
-    ports: [{ name: "http", port: 8200 }],
+    ports: [{ name: "http", port: 8200, access: "client" }],
+    // The secrets store: its API hands out every secret the platform keeps there.
+    dataStore: true,
+    // VAULT_LOCAL_CONFIG would add configuration (docker-entrypoint.sh writes it to local.json).
+    ownedEnv: ["VAULT_*", "SKIP_SETCAP", "SKIP_CHOWN", "SLIPWAY_*"],
     scheme: "http",
     user: { uid: 100, gid: 1000 },
     volumes: [{ name: "data", path: "/vault/file" }],
     scratch: ["/tmp", "/vault/logs"],
-    // Not yet verified to run with a read-only root filesystem; writable until it is.
-    readOnlyRootFilesystem: false,
+    // Read-only: the server writes its storage to /vault/file (the volume) and audit logs, if any,
+    // to /vault/logs. The image's entrypoint writes only when told to (VAULT_LOCAL_CONFIG, which
+    // the type owns, and chown/setcap, skipped), and the start script keeps its one file on the
+    // volume. A dev server would write its root token to ~/.vault-token, which
+    // -dev-no-store-token turns off (Vault docs, "server" command: dev options).
+    readOnlyRootFilesystem: true,
     // 200 only when initialised, unsealed and active; https in server mode (Service sets the scheme).
     health: { kind: "http", path: "/v1/sys/health" },
     // `vault status` exits 0 only when unsealed, over VAULT_ADDR with the CA in VAULT_CACERT.
@@ -101,7 +109,7 @@ export const vault: CatalogType = {
             return {
                 env: { ...env, VAULT_ADDR: "http://127.0.0.1:8200", VAULT_DEV_LISTEN_ADDRESS: "0.0.0.0:8200" },
                 secretEnv: { VAULT_DEV_ROOT_TOKEN_ID: ctx.credentials.token! },
-                args: ["server", "-dev"],
+                args: ["server", "-dev", "-dev-no-store-token"],
             };
         }
         const tls = ctx.credentials.tls!;

@@ -94,10 +94,11 @@ export function dependencyOrder(services: readonly ServiceSpec[], byName: Readon
 }
 
 /**
- * Host ports for public services, by service and container port. Explicit `hostPort`s are
+ * Host ports for public services, by service and container port. Only a type's client-facing
+ * ports are published (PortSpec.access), never an admin or internal one. Explicit `hostPort`s are
  * claimed first, in declaration order; a second claim on one port is an error naming the first
- * claimant. Every other port of a public service gets its own number, or the next free port
- * above it: the same config always yields the same ports.
+ * claimant. Every other published port of a public service gets its own number, or the next free
+ * port above it: the same config always yields the same ports.
  */
 export function assignHostPorts(
     services: readonly ServiceSpec[],
@@ -106,7 +107,7 @@ export function assignHostPorts(
 ): Record<string, Record<number, number>> {
     const owner = new Map<number, string>();
     const ports: Record<string, Record<number, number>> = {};
-    const containerPorts = (svc: ServiceSpec) => [svc.port ?? types[svc.type]?.ports[0], ...(types[svc.type]?.ports.slice(1) ?? [])]
+    const containerPorts = (svc: ServiceSpec) => (svc.type === "app" ? [svc.port] : (types[svc.type]?.published ?? []))
         .filter((p): p is number => p !== undefined);
     for (const svc of services) {
         if (svc.hostPort === undefined) continue;

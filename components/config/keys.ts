@@ -54,7 +54,7 @@ export const KEYS = {
         default: {},
         typeDoc: "map",
         defaultDoc: "`{}`",
-        description: "Service name -> service config (type, image, port, health, public, hostPort, uses, env, secrets, replicas, cpu, memory, storage, command, args), merged key by key over the platform; a service set to null is removed.",
+        description: "Service name -> service config (type, image, port, health, public, exposeOnCluster, hostPort, uses, env, secrets, replicas, cpu, memory, storage, command, args), merged key by key over the platform; a service set to null is removed.",
     },
     size: {
         type: "string",
@@ -101,7 +101,7 @@ export const KEYS = {
         targets: KUBERNETES,
         typeDoc: "`nodePort` \\| `loadBalancer` \\| `ingress`",
         defaultDoc: "`nodePort` on kind, `loadBalancer` elsewhere",
-        description: "How public services are reached on Kubernetes: node ports (kind; 30000-30019, mapped by kind/cluster.yaml), load balancers, or an ingress (needs ingressDomain).",
+        description: "How public services are reached on Kubernetes: node ports (kind alone: 30000-30019, which kind/cluster.yaml binds to 127.0.0.1), load balancers, or an Ingress for ingress-nginx (needs ingressDomain); load balancers and Ingresses admit adminCidrs alone.",
     },
     ingressDomain: {
         type: "string",
@@ -147,10 +147,10 @@ export const KEYS = {
         type: "array",
         items: "string",
         default: [],
-        targets: AWS,
+        targets: ["kubernetes", "eks", "ec2"],
         typeDoc: "list of IPv4 CIDRs",
-        defaultDoc: "required on eks and ec2",
-        description: "The networks that operate the platform (eks, ec2): they alone reach the EKS API endpoint, SSH on the ec2 host and the public services. 0.0.0.0/0 is refused.",
+        defaultDoc: "required on eks and ec2, and on kubernetes when a service is public",
+        description: "The networks that operate the platform (kubernetes, eks, ec2): they alone reach the public services' load balancers and Ingresses, the EKS API endpoint and SSH on the ec2 host. A CIDR broader than /8 is refused.",
     },
     vpcCidr: {
         type: "string",

@@ -9,12 +9,14 @@ import { Report } from "./util";
 
 /**
  * Suffixes every target may derive from any service: Docker's image, volume-init and task
- * containers; Kubernetes' Secret, ConfigMap, ServiceAccount, Service, NetworkPolicy, PDB and
- * Ingress; the AWS roles and managed equivalents; the generated credentials.
+ * containers, the holder of its files and their volumes (one per directory: Grafana's are three),
+ * its process limit and its own network; Kubernetes' Secret, ConfigMap, ServiceAccount, Service,
+ * public Service, NetworkPolicy, PDB and Ingress; the AWS roles and managed equivalents; the
+ * generated credentials.
  */
 const SUFFIXES = [
-    "image", "volume-init", "volume-init-run", "credentials", "files", "account", "service", "network", "pdb", "ingress",
-    "kms", "sg", "rds", "elasticache", "bucket", "s3", "password", "token",
+    "image", "volume-init", "volume-init-run", "credentials", "files", "files-1", "files-2", "files-3", "files-4", "pids", "account",
+    "service", "public", "network", "pdb", "ingress", "kms", "sg", "rds", "elasticache", "bucket", "s3", "password", "token",
 ];
 
 /** Names a target gives objects of its own in the stack's namespace (default-deny, DNS). */

@@ -8,6 +8,16 @@ import { DNS_LABEL, isObject, isPort, Report } from "./util";
 export interface TypeInfo {
     /** The ports the type listens on, the one consumers connect to first; empty for `app` (the user gives it). */
     readonly ports: readonly number[];
+    /** Its client-facing ports, the only ones ever published (PortSpec.access); empty for `app`, whose own port is. */
+    readonly published: readonly number[];
+    /** It keeps the platform's data: public on a cluster target only with `exposeOnCluster: true`. */
+    readonly dataStore?: boolean;
+    /** Why it is never public, when it never is. */
+    readonly neverPublic?: string;
+    /** Variables its `env` and `secrets` may not set: names, or prefixes ending in `*`. */
+    readonly ownedEnv?: readonly string[];
+    /** What the user's `args` do: refused, or appended after the type's own. */
+    readonly args?: "refuse" | "append";
     /** The type keeps data in a volume, so it runs one replica. */
     readonly stateful: boolean;
     /** Types of which it must use at least one (an exporter, what it watches). */
@@ -20,7 +30,7 @@ export interface TypeInfo {
 }
 
 const SERVICE_FIELDS = [
-    "type", "image", "port", "health", "public", "hostPort", "uses", "env", "secrets",
+    "type", "image", "port", "health", "public", "exposeOnCluster", "hostPort", "uses", "env", "secrets",
     "replicas", "cpu", "memory", "storage", "command", "args",
 ] as const;
 
@@ -120,6 +130,12 @@ export function validateService(
         if (typeof raw.public !== "boolean") bad("public", `${JSON.stringify(raw.public)} is not true or false`);
         else isPublic = raw.public;
     }
+    let exposeOnCluster: boolean | undefined;
+    if (raw.exposeOnCluster !== undefined) {
+        if (typeof raw.exposeOnCluster !== "boolean") bad("exposeOnCluster", `${JSON.stringify(raw.exposeOnCluster)} is not true or false`);
+        else if (info && !info.dataStore) bad("exposeOnCluster", `only data stores need it; type ${type} is public on a cluster with public alone`);
+        else exposeOnCluster = raw.exposeOnCluster;
+    }
     const hostPort = raw.hostPort;
     if (hostPort !== undefined) {
         if (!isPort(hostPort)) bad("hostPort", `${JSON.stringify(hostPort)} is not a port number (1-65535)`);
@@ -186,6 +202,7 @@ export function validateService(
         port: isPort(port) ? port : undefined,
         health,
         public: isPublic,
+        exposeOnCluster,
         hostPort: isPort(hostPort) ? hostPort : undefined,
         uses,
         env,

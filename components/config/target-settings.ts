@@ -27,16 +27,66 @@ type Config = Readonly<Record<string, unknown>>;
 /** A string key's value, or undefined when it is left at its declared default (""). */
 const text = (cfg: Config, key: ConfigKey): string | undefined => (isSet(cfg, key) ? (cfg[key] as string) : undefined);
 
-export function validateKubernetes(cfg: Config, target: TargetName, stack: string, problem: Report): KubernetesSettings | undefined {
+/** The narrowest prefix an admin CIDR may have: a wider network is most of the internet. */
+export const WIDEST_ADMIN_PREFIX = 8;
+
+/**
+ * `slipway:adminCidrs`, the networks that operate the platform: each an IPv4 CIDR no broader
+ * than /8. A broader one (0.0.0.0/0, or 0.0.0.0/1 with 128.0.0.0/1) would open the admin
+ * endpoints and public services to most of the internet, which is what the list is there to stop.
+ */
+export function adminCidrs(cfg: Config, problem: Report): string[] {
+    const valid: string[] = [];
+    (cfg.adminCidrs as readonly string[]).forEach((c, i) => {
+        const prefix = Number(c.split("/")[1]);
+        if (!CIDR.test(c)) problem(`adminCidrs[${i}]`, `${JSON.stringify(c)} is not an IPv4 CIDR`);
+        else if (prefix < WIDEST_ADMIN_PREFIX) {
+            problem(
+                `adminCidrs[${i}]`,
+                `${c} spans ${2 ** (32 - prefix)} addresses, more than a /${WIDEST_ADMIN_PREFIX}: a network that wide is most of the internet, ` +
+                    `not the networks that operate the platform; list those, each /${WIDEST_ADMIN_PREFIX} or narrower`,
+            );
+        } else valid.push(c);
+    });
+    return valid;
+}
+
+/**
+ * Namespaces a stack may not take: Kubernetes' own (`kube-system`, `kube-public`,
+ * `kube-node-lease`, and the `kube-` prefix it reserves) and `default`, where the workloads of
+ * everyone who names no namespace land. Slipway labels its namespace for the restricted Pod
+ * Security Standard and puts a default-deny network policy in it, which would break theirs.
+ */
+function reservedNamespace(namespace: string): string | undefined {
+    if (namespace === "default") return "is where every workload that names no namespace lands";
+    if (namespace.startsWith("kube-")) return "belongs to Kubernetes itself (it reserves the kube- prefix)";
+    return undefined;
+}
+
+export function validateKubernetes(cfg: Config, target: TargetName, stack: string, publicServices: readonly string[], problem: Report): KubernetesSettings | undefined {
     if (!KUBERNETES_TARGETS.includes(target)) return undefined;
     const context = text(cfg, "kubeContext") ?? (target === "kind" ? KIND_CONTEXT : undefined);
     const namespace = text(cfg, "namespace") ?? `slipway-${stack}`.toLowerCase().replace(/[^a-z0-9-]/g, "-").slice(0, 63);
+    const reserved = reservedNamespace(namespace);
     if (!DNS_LABEL.test(namespace)) problem("namespace", `${JSON.stringify(namespace)} is not a namespace name (a DNS label)`);
+    else if (reserved) {
+        problem(
+            "namespace",
+            `${JSON.stringify(namespace)} ${reserved}; Slipway's default-deny network policy and restricted Pod Security labels would apply to other workloads there. ` +
+                `Use a namespace of the stack's own (the default is slipway-<stack>)`,
+        );
+    }
     const exposure = (text(cfg, "exposure") ?? (target === "kind" ? "nodePort" : "loadBalancer")) as Exposure;
     if (!(EXPOSURES as readonly unknown[]).includes(exposure)) {
         problem("exposure", `${JSON.stringify(exposure)} is not an exposure; one of ${EXPOSURES.join(", ")}`);
     } else if (target === "kind" && exposure !== "nodePort") {
         problem("exposure", `target kind publishes services on node ports mapped by kind/cluster.yaml; ${exposure} needs a cluster that provides it`);
+    } else if (target !== "kind" && exposure === "nodePort") {
+        problem(
+            "exposure",
+            `nodePort is for kind, whose node ports kind/cluster.yaml binds to 127.0.0.1; on target ${target} a node port is open on every node's address ` +
+                "to whoever reaches the nodes: use loadBalancer or ingress, which admit slipway:adminCidrs alone",
+        );
     }
     const ingressDomain = text(cfg, "ingressDomain");
     if (ingressDomain !== undefined && !DOMAIN.test(ingressDomain)) problem("ingressDomain", `${JSON.stringify(ingressDomain)} is not a DNS domain`);
@@ -49,21 +99,35 @@ export function validateKubernetes(cfg: Config, target: TargetName, stack: strin
     if (target === "eks" && text(cfg, "certificateArn") !== undefined && exposure !== "loadBalancer") {
         problem("certificateArn", `serves load balancers, and exposure is ${exposure}; with an ingress, set certIssuer instead`);
     }
-    return { context, namespace, exposure, ingressDomain, ingressClass: text(cfg, "ingressClass"), storageClass: text(cfg, "storageClass"), certIssuer };
+    // kind's node ports are bound to 127.0.0.1 (kind/cluster.yaml); elsewhere a public service
+    // is open to the admin networks alone, so a platform with public services needs them.
+    const cidrs = target === "kind" ? [] : adminCidrs(cfg, problem);
+    if (target === "kubernetes" && publicServices.length > 0 && (cfg.adminCidrs as readonly string[]).length === 0) {
+        problem(
+            "adminCidrs",
+            `required on target kubernetes when a service is public (${publicServices.join(", ")}): its load balancer or Ingress ` +
+                `admits these networks alone, e.g. ["203.0.113.0/24"]`,
+        );
+    }
+    return {
+        context,
+        namespace,
+        exposure,
+        ingressDomain,
+        ingressClass: text(cfg, "ingressClass"),
+        storageClass: text(cfg, "storageClass"),
+        adminCidrs: cidrs,
+        certIssuer,
+    };
 }
 
 export function validateAws(cfg: Config, target: TargetName, size: Size, problem: Report): AwsSettings | undefined {
     if (!AWS_TARGETS.includes(target)) return undefined;
-    const adminCidrs: string[] = [];
-    const listed = cfg.adminCidrs as readonly string[];
-    if (listed.length === 0) {
+    if ((cfg.adminCidrs as readonly string[]).length === 0) {
         problem("adminCidrs", "required on AWS: the networks (CIDRs) that operate the platform, e.g. [\"203.0.113.0/24\"]");
     }
-    listed.forEach((c, i) => {
-        if (!CIDR.test(c)) problem(`adminCidrs[${i}]`, `${JSON.stringify(c)} is not an IPv4 CIDR`);
-        else if (c.endsWith("/0")) problem(`adminCidrs[${i}]`, `${c} opens the admin endpoints to the whole internet; list the networks that operate the platform`);
-        else adminCidrs.push(c);
-    });
+    // eks reports its problems with the Kubernetes settings, which read the same list.
+    const cidrs = target === "eks" ? adminCidrs(cfg, () => undefined) : adminCidrs(cfg, problem);
     const vpcCidr = cfg.vpcCidr as string;
     const prefix = Number(vpcCidr.split("/")[1]);
     if (!CIDR.test(vpcCidr) || prefix > 20 || prefix < 16) problem("vpcCidr", `${JSON.stringify(vpcCidr)} is not an IPv4 CIDR from /16 to /20`);
@@ -91,7 +155,7 @@ export function validateAws(cfg: Config, target: TargetName, size: Size, problem
         problem("certificateArn", `${JSON.stringify(certificateArn)} is not an ACM certificate ARN like arn:aws:acm:us-east-1:123456789012:certificate/<id>`);
     }
     return {
-        adminCidrs,
+        adminCidrs: cidrs,
         vpcCidr,
         azCount,
         kubernetesVersion,

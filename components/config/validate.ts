@@ -3,11 +3,14 @@
 // so that a bad stack stops before a single resource is registered (SPEC "Bad input").
 // The rules themselves live by concern: keys.ts (each key's type, default and targets),
 // services.ts (the service schema), graph.ts (edges, order, host ports), names.ts (names the
-// program derives), target-settings.ts (the Kubernetes and AWS keys).
+// program derives), exposure.ts (what may be public where), overrides.ts (what a stack may not
+// override), target-settings.ts (the Kubernetes and AWS keys).
 import { PlatformSpec, ServiceSpec, SIZES, Size, TARGETS, TargetName } from "../model";
+import { exposureProblems, privilegedHostPorts } from "./exposure";
 import { assignHostPorts, dependencyOrder, edgeProblems, findCycles } from "./graph";
 import { isSet, NS, targetMismatches, typeProblems, withDefaults } from "./keys";
 import { nameCollisions } from "./names";
+import { overrideProblems } from "./overrides";
 import { mergeServices, TypeInfo, validateService } from "./services";
 import { validateAws, validateKubernetes } from "./target-settings";
 import { isObject, Report } from "./util";
@@ -69,10 +72,16 @@ export function validate(input: ValidationInput): ValidationResult {
     edgeProblems(services, new Set(Object.keys(merged)), input.types, problem);
     for (const cycle of findCycles(services, byName)) problem("services", `dependency cycle ${cycle.join(" -> ")}`);
     nameCollisions(services, input.types, problem);
+    overrideProblems(services, input.types, problem);
+    exposureProblems(services, input.types, known ? target : undefined, problem);
 
-    const hostPorts = assignHostPorts(services, input.types, problem);
+    // Only docker and ec2 have host ports; on a cluster `hostPort` is refused (exposure.ts).
+    const hostTarget = target === "docker" || target === "ec2";
+    const hostPorts = hostTarget ? assignHostPorts(services, input.types, problem) : {};
+    privilegedHostPorts(services, hostPorts, known ? target : undefined, problem);
     const seeds = validateSeeds(cfg.seeds as Record<string, unknown>, byName, input, problem);
-    const kubernetes = known ? validateKubernetes(cfg, target!, input.stack, problem) : undefined;
+    const publicServices = services.filter((s) => s.public).map((s) => s.name);
+    const kubernetes = known ? validateKubernetes(cfg, target!, input.stack, publicServices, problem) : undefined;
     const aws = known ? validateAws(cfg, target!, (SIZES as readonly unknown[]).includes(size) ? size : "small", problem) : undefined;
 
     if (problems.length > 0) return { ok: false, problems };

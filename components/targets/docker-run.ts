@@ -16,13 +16,25 @@
 // consumers are never created; and a failed create is retried on the next `up`, so the task runs
 // again. It runs again too whenever the container is replaced (its inputs changed), through
 // `triggers`. The task's output never reaches the state: the command prints only where to read it.
+//
+// Process limits: the Docker provider cannot set a container's pids limit (HostConfig.PidsLimit
+// is in no resource of kreuzwerker/terraform-provider-docker up to v4.5.0; its service resource
+// even says "TODO mavogel add pids"). So the docker CLI sets it, `docker update --pids-limit`
+// (docker/cli cli/command/container/update.go): a one-shot container before it starts, a
+// service container as soon as it exists (it runs without one for those first seconds).
 import * as command from "@pulumi/command";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 
-/** The shell command that runs a created container to completion and passes on its status. */
-export function runScript(containerName: string): string {
+/** The shell command that caps a container's processes, and says so when the engine refuses. */
+export function pidsLimitScript(containerName: string, pidsLimit: number): string {
+    return `docker update --pids-limit ${pidsLimit} ${containerName} >/dev/null || { echo "could not limit the processes of ${containerName}" >&2; exit 1; }`;
+}
+
+/** The shell command that caps a created container's processes, runs it to completion and passes on its status. */
+export function runScript(containerName: string, pidsLimit: number): string {
     return [
+        pidsLimitScript(containerName, pidsLimit),
         `docker start --attach ${containerName} >/dev/null 2>&1`,
         "status=$?",
         `[ "$status" -eq 0 ] || echo "${containerName} exited with status $status; its output: docker logs ${containerName}" >&2`,
@@ -37,11 +49,11 @@ export interface RunOptions {
 }
 
 /** Runs `container` (created with `start: false`) once, and again whenever it is replaced. */
-export function runOnce(name: string, container: docker.Container, containerName: string, opts: RunOptions): command.local.Command {
+export function runOnce(name: string, container: docker.Container, containerName: string, pidsLimit: number, opts: RunOptions): command.local.Command {
     return new command.local.Command(
         `${name}-run`,
         {
-            create: runScript(containerName),
+            create: runScript(containerName, pidsLimit),
             triggers: [container.id],
             environment: opts.dockerHost ? { DOCKER_HOST: opts.dockerHost } : undefined,
         },
@@ -53,5 +65,18 @@ export function runOnce(name: string, container: docker.Container, containerName
             // A run whose create failed is made again on the next up, never just "updated".
             replaceOnChanges: ["*"],
         },
+    );
+}
+
+/** Caps a running container's processes, and again whenever it is replaced. */
+export function limitPids(name: string, container: docker.Container, containerName: string, pidsLimit: number, opts: RunOptions): command.local.Command {
+    return new command.local.Command(
+        `${name}-pids`,
+        {
+            create: pidsLimitScript(containerName, pidsLimit),
+            triggers: [container.id],
+            environment: opts.dockerHost ? { DOCKER_HOST: opts.dockerHost } : undefined,
+        },
+        { parent: opts.parent, dependsOn: [container], replaceOnChanges: ["*"] },
     );
 }

@@ -11,7 +11,14 @@
 //   (the Neo4j "chmod: Operation not permitted" failure in SEEDS.md cannot happen).
 // - one-shot containers (that chown, the bootstrap tasks) must succeed before anything waiting
 //   for them starts: docker-run.ts says why the provider alone cannot promise that.
-// - host ports are published only for public services, on `slipway:bindAddress` (127.0.0.1).
+// - host ports are published only for public services, and only their client-facing ports
+//   (PortSpec.access), on `slipway:bindAddress` (127.0.0.1).
+// - every container, one-shot ones included, has a memory limit, a CPU limit and a process
+//   limit; the root filesystem is read-only wherever the image allows it, configuration files
+//   included (docker-files.ts says how they get in).
+// - a service only its consumers may reach (docker-proxy) sits on a network of its own that only
+//   they join; every other service shares the stack's network, so there `uses` gates start order
+//   and credentials, not who can connect.
 // - every container has a health check, and the provider waits for it to pass (`wait`), so a
 //   container that uses another is created only after that one is healthy. The provider waits
 //   at create only, and ignores later changes to `healthcheck` and `tmpfs` (kreuzwerker v4.5.0
@@ -23,7 +30,9 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { PlatformSpec, Probe, SecretRef, Task, Workload } from "../model";
 import { Deployed, Materializer } from "../service";
-import { runOnce } from "./docker-run";
+import { fileVolumes } from "./docker-files";
+import { scratchTmpfs, SERVICE_PIDS_LIMIT, SMALL_LIMITS, TASK_LIMITS } from "./docker-limits";
+import { limitPids, runOnce } from "./docker-run";
 import { HELPER_IMAGE } from "./images";
 
 /** Image of the one-shot container that hands each data volume to the service's user. */
@@ -85,6 +94,8 @@ export class DockerTarget implements Materializer {
     public readonly network: docker.Network;
     private readonly prefix: string;
     private initImage?: docker.RemoteImage;
+    /** The networks of services only their consumers may reach, by service. */
+    private readonly ownNetworks = new Map<string, docker.Network>();
 
     constructor(
         private readonly spec: PlatformSpec,
@@ -126,12 +137,27 @@ export class DockerTarget implements Materializer {
                     networkMode: "none",
                     mounts,
                     ...ONE_SHOT,
+                    memory: SMALL_LIMITS.memory,
+                    cpus: SMALL_LIMITS.cpus,
                     labels: this.labels(w, "volume-init"),
                 },
                 opts,
             );
-            volumeInit = runOnce(`${w.name}-volume-init`, container, name, { parent, dockerHost: this.options.dockerHost });
+            volumeInit = runOnce(`${w.name}-volume-init`, container, name, SMALL_LIMITS.pidsLimit, { parent, dockerHost: this.options.dockerHost });
         }
+
+        // Files for a read-only root go in through volumes (docker-files.ts); others are uploaded.
+        const viaVolumes = w.readOnlyRootFilesystem && w.files.length > 0;
+        const files = viaVolumes
+            ? fileVolumes({
+                  service: w.name,
+                  prefix: this.prefix,
+                  files: w.files,
+                  image: this.volumeInitImage().imageId,
+                  labels: (role) => this.labels(w, role),
+                  opts,
+              })
+            : undefined;
 
         const replicas = Array.from({ length: w.replicas }, (_, i) => {
             const suffix = w.replicas > 1 ? `-${i + 1}` : "";
@@ -147,14 +173,12 @@ export class DockerTarget implements Materializer {
                     user: `${w.user.uid}:${w.user.gid}`,
                     capabilities: { drops: ["ALL"], adds: [...w.capabilities] },
                     securityOpts: ["no-new-privileges:true"],
-                    // Docker copies uploads into the container before it starts, which a
-                    // read-only root filesystem refuses; such images stay writable here.
-                    readOnly: w.readOnlyRootFilesystem && w.files.length === 0,
-                    tmpfs: Object.fromEntries(w.scratch.map((p) => [p, "rw,nosuid,nodev,size=64m"])),
-                    mounts,
+                    readOnly: w.readOnlyRootFilesystem,
+                    tmpfs: Object.fromEntries(w.scratch.map((p) => [p, scratchTmpfs(w.user)])),
+                    mounts: [...mounts, ...(files?.mounts ?? [])],
                     volumes: w.hostAccess?.mounts.map((m) => ({ hostPath: m.hostPath, containerPath: m.path, readOnly: true })),
-                    uploads: w.files.map((f) => ({ file: f.path, content: f.secret ? pulumi.secret(f.content) : f.content })),
-                    networksAdvanced: [{ name: this.network.name, aliases: [w.name] }],
+                    uploads: viaVolumes ? [] : w.files.map((f) => ({ file: f.path, content: f.secret ? pulumi.secret(f.content) : f.content })),
+                    networksAdvanced: this.networksOf(w, opts),
                     ports: w.public ? this.ports(w) : [],
                     healthcheck: {
                         tests: dockerHealthTest(w.probe),
@@ -173,14 +197,21 @@ export class DockerTarget implements Materializer {
                 },
                 {
                     ...opts,
-                    dependsOn: [this.network, ...after, ...(volumeInit ? [volumeInit] : [])],
+                    dependsOn: [this.network, ...after, ...(volumeInit ? [volumeInit] : []), ...(files ? [files.holder] : [])],
                     replaceOnChanges: ["*"],
                     deleteBeforeReplace: true,
                 },
             );
         });
 
-        return { ready: replicas, endpoint: this.endpoint(w) };
+        // Consumers start once each replica's processes are capped too.
+        const limits = replicas.map((c, i) =>
+            limitPids(`${w.name}${w.replicas > 1 ? `-${i + 1}` : ""}`, c, `${this.prefix}-${w.name}${w.replicas > 1 ? `-${i + 1}` : ""}`, SERVICE_PIDS_LIMIT, {
+                parent,
+                dockerHost: this.options.dockerHost,
+            }),
+        );
+        return { ready: [...replicas, ...limits], endpoint: this.endpoint(w) };
     }
 
     /**
@@ -202,15 +233,19 @@ export class DockerTarget implements Materializer {
                 user: `${t.user.uid}:${t.user.gid}`,
                 capabilities: { drops: ["ALL"], adds: [] },
                 securityOpts: ["no-new-privileges:true"],
+                // Read-only unless a file is copied in (a seed), which a read-only root refuses.
+                readOnly: t.files.length === 0,
+                tmpfs: { "/tmp": scratchTmpfs(t.user) },
                 uploads: t.files.map((f) => ({ file: f.path, content: f.secret ? pulumi.secret(f.content) : f.content })),
-                networksAdvanced: [{ name: this.network.name }],
-                memory: 256,
+                networksAdvanced: [{ name: this.network.name }, ...t.reaches.flatMap((n) => (this.ownNetworks.has(n) ? [{ name: this.ownNetworks.get(n)!.name }] : []))],
+                memory: TASK_LIMITS.memory,
+                cpus: TASK_LIMITS.cpus,
                 ...ONE_SHOT,
                 labels: this.labels({ name: t.service }, "task"),
             },
             opts,
         );
-        return runOnce(t.name, container, name, { parent, dockerHost: this.options.dockerHost });
+        return runOnce(t.name, container, name, TASK_LIMITS.pidsLimit, { parent, dockerHost: this.options.dockerHost });
     }
 
     /** One pull of the volume-init image for the whole stack, made when a service first needs it. */
@@ -229,9 +264,26 @@ export class DockerTarget implements Materializer {
         return pulumi.interpolate`${w.scheme}://${host}:${this.spec.hostPorts[w.name][w.connection.port]}`;
     }
 
+    /** The client-facing ports alone, each on the host port validation gave it. */
     private ports(w: Workload) {
         const host = this.spec.hostPorts[w.name] ?? {};
-        return w.ports.map((p) => ({ internal: p.port, external: host[p.port], ip: this.spec.bindAddress, protocol: p.protocol ?? "tcp" }));
+        return w.ports
+            .filter((p) => p.access === "client" && host[p.port] !== undefined)
+            .map((p) => ({ internal: p.port, external: host[p.port], ip: this.spec.bindAddress, protocol: p.protocol ?? "tcp" }));
+    }
+
+    /**
+     * The stack's network, under the service's name; or, for a service only its consumers may
+     * reach, a network of its own (internal: no way out of it) instead. A consumer joins the own
+     * network of each such service it reaches, which is made before it (it `uses` it).
+     */
+    private networksOf(w: Workload, opts: pulumi.CustomResourceOptions) {
+        const own = w.consumersOnly
+            ? new docker.Network(`${w.name}-network`, { name: `${this.prefix}-${w.name}`, driver: "bridge", internal: true, labels: this.labels(w) }, opts)
+            : undefined;
+        if (own) this.ownNetworks.set(w.name, own);
+        const joined = w.reaches.flatMap((n) => (this.ownNetworks.has(n) ? [{ name: this.ownNetworks.get(n)!.name, aliases: [w.name] }] : []));
+        return [{ name: (own ?? this.network).name, aliases: [w.name] }, ...joined];
     }
 
 

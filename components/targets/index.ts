@@ -4,15 +4,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { CATALOG } from "../catalog";
 import { KUBERNETES_TARGETS, PlatformSpec } from "../model";
 import { Materializer } from "../service";
+import { publishedPorts } from "./ports";
 
-/** The container ports of a service: the app's own, or its catalog type's. */
-export function servicePorts(spec: PlatformSpec): (service: string) => number[] {
-    const byName = new Map(spec.services.map((s) => [s.name, s]));
-    return (name) => {
-        const s = byName.get(name)!;
-        return s.type === "app" ? [s.port!] : CATALOG[s.type].ports.map((p) => p.port);
-    };
-}
+export { portSpecs, publishedPorts } from "./ports";
 
 /** Rules that depend on the target, in the same `slipway:<path>: message` form as the rest. */
 export function targetProblems(spec: PlatformSpec): string[] {
@@ -39,7 +33,7 @@ function kubernetesProblems(spec: PlatformSpec): string[] {
         }
     }
     if (spec.target === "kind") {
-        const ports = servicePorts(spec);
+        const ports = publishedPorts(spec);
         const needed = spec.services.filter((s) => s.public).reduce((n, s) => n + ports(s.name).length, 0);
         if (needed > KIND_NODE_PORTS.count) {
             problems.push(`slipway:services: public services need ${needed} node ports; kind/cluster.yaml maps ${KIND_NODE_PORTS.count} (${KIND_NODE_PORTS.first}-${KIND_NODE_PORTS.first + KIND_NODE_PORTS.count - 1})`);
@@ -57,11 +51,11 @@ export function materializerFor(spec: PlatformSpec, parent: pulumi.Resource): Ma
         case "kind":
         case "kubernetes": {
             const { KubernetesTarget } = require("./kubernetes") as typeof import("./kubernetes");
-            return new KubernetesTarget(spec, parent, servicePorts(spec));
+            return new KubernetesTarget(spec, parent, publishedPorts(spec));
         }
         case "eks": {
             const { EksTarget } = require("./aws/eks-target") as typeof import("./aws/eks-target");
-            return new EksTarget(spec, parent, servicePorts(spec));
+            return new EksTarget(spec, parent, publishedPorts(spec));
         }
         case "ec2": {
             const { Ec2Target } = require("./aws/ec2-target") as typeof import("./aws/ec2-target");

@@ -7,8 +7,9 @@
 // - Order: a workload that uses others has an init container that waits until each of their
 //   Services answers (a Service only routes to ready pods), so a first deploy has no crash loops.
 // - Network: default deny in and out; DNS allowed; each pod may open connections only to the
-//   services it reaches (its `uses`, Prometheus' scrape targets, nginx's routes), and accepts
-//   connections on its own ports only from those that reach it (and from outside if public).
+//   services it reaches (its `uses`, Prometheus' scrape targets, nginx's routes), on their ports,
+//   and accepts connections on its own ports only from those that reach it; a public service's
+//   client-facing ports are published to the operator alone (kubernetes-exposure.ts).
 import { createHash } from "crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -16,6 +17,8 @@ import { formatCpu } from "../config/quantity";
 import { KubernetesSettings, PlatformSpec, PortSpec, Probe, SecretRef, Task, Workload } from "../model";
 import { Deployed, Materializer } from "../service";
 import { HELPER_IMAGE as WAIT_IMAGE } from "./images";
+import { ingressAnnotations, ingressRules, policyPorts, publicServiceName, publicServiceSpec } from "./kubernetes-exposure";
+import { portSpecs, reachablePorts } from "./ports";
 
 type Probe8s = k8s.types.input.core.v1.Probe;
 type Container = k8s.types.input.core.v1.Container;
@@ -39,7 +42,7 @@ export const configMapName = (service: string) => `${service}-files`;
 /** A file path as a ConfigMap/Secret key: `/etc/prometheus/prometheus.yml` -> `etc-prometheus-prometheus.yml`. */
 export const fileKey = (path: string) => path.replace(/^\/+/, "").replace(/[^A-Za-z0-9._-]/g, "-");
 
-/** Node ports of public services on kind, by service and container port, in declaration order. */
+/** Node ports of public services on kind, by service and published container port, in declaration order. */
 export function kindNodePorts(spec: PlatformSpec, ports: (service: string) => readonly number[]): Record<string, Record<number, number>> {
     const out: Record<string, Record<number, number>> = {};
     let next: number = KIND_NODE_PORTS.first;
@@ -90,14 +93,23 @@ function containerEnv(env: Readonly<Record<string, pulumi.Input<string>>>, secre
     ];
 }
 
-const restrictedContainer = (readOnlyRootFilesystem: boolean, runAsUser: number, runAsGroup: number) => ({
+/**
+ * A container as the restricted profile allows it: non-root, no privilege escalation, every
+ * capability dropped but the ones the workload declares (the profile allows NET_BIND_SERVICE
+ * alone). A capability here only stays in the bounding set: with allowPrivilegeEscalation false
+ * (no_new_privs) a non-root process gains none. That is what an image whose binary carries file
+ * capabilities needs: the kernel refuses to exec a binary with the effective bit set whose
+ * permitted capabilities are not all in the bounding set (security/commoncap.c,
+ * bprm_caps_from_vfs_caps: "insufficient to execute correctly", -EPERM).
+ */
+const restrictedContainer = (readOnlyRootFilesystem: boolean, runAsUser: number, runAsGroup: number, add: readonly string[] = []) => ({
     runAsNonRoot: true,
     runAsUser,
     runAsGroup,
     allowPrivilegeEscalation: false,
     privileged: false,
     readOnlyRootFilesystem,
-    capabilities: { drop: ["ALL"] },
+    capabilities: add.length ? { drop: ["ALL"], add: [...add] } : { drop: ["ALL"] },
     seccompProfile: { type: "RuntimeDefault" },
 });
 
@@ -112,7 +124,7 @@ export interface KubernetesOptions {
     readonly provider?: k8s.Provider;
     /** Annotations of LoadBalancer Services (which load balancer, in which subnets). */
     readonly loadBalancerAnnotations?: Record<string, string>;
-    /** Who may reach LoadBalancer Services; anyone when unset. */
+    /** Who may reach LoadBalancer Services and Ingresses; slipway:adminCidrs when unset. */
     readonly loadBalancerSourceRanges?: readonly string[];
     /** Services run outside the cluster (managed equivalents): where their consumers may connect. */
     readonly external?: ReadonlyMap<string, ExternalPeer>;
@@ -135,7 +147,9 @@ export class KubernetesTarget implements Materializer {
     private readonly settings: KubernetesSettings;
     private readonly nodePorts: Record<string, Record<number, number>>;
     private readonly loadBalancerAnnotations: Record<string, string>;
-    private readonly loadBalancerSourceRanges?: readonly string[];
+    /** The networks a public service admits (load balancer, Ingress, network policy). */
+    private readonly adminCidrs: readonly string[];
+    private readonly ports: (service: string) => readonly PortSpec[];
     private readonly external: ReadonlyMap<string, ExternalPeer>;
     private readonly serviceAccount: (w: Workload) => Record<string, pulumi.Input<string>> | undefined;
     private readonly cloudEgress: (w: Workload) => readonly ExternalPeer[];
@@ -145,19 +159,21 @@ export class KubernetesTarget implements Materializer {
     constructor(
         private readonly spec: PlatformSpec,
         parent: pulumi.Resource,
-        ports: (service: string) => readonly number[],
+        /** A service's client-facing ports, the ones it publishes when public (targets/ports.ts publishedPorts). */
+        published: (service: string) => readonly number[],
         opts: KubernetesOptions = {},
     ) {
         this.settings = spec.kubernetes!;
         this.loadBalancerAnnotations = opts.loadBalancerAnnotations ?? {};
-        this.loadBalancerSourceRanges = opts.loadBalancerSourceRanges;
+        this.adminCidrs = opts.loadBalancerSourceRanges ?? this.settings.adminCidrs;
+        this.ports = portSpecs(spec);
         this.external = opts.external ?? new Map();
         this.serviceAccount = opts.serviceAccount ?? (() => undefined);
         this.cloudEgress = opts.cloudEgress ?? (() => []);
         this.loadBalancerTls = opts.loadBalancerTls;
         this.storageClass = opts.storageClass;
         this.provider = opts.provider ?? new k8s.Provider("kubernetes", { context: this.settings.context, enableServerSideApply: true }, { parent });
-        this.nodePorts = spec.target === "kind" ? kindNodePorts(spec, ports) : {};
+        this.nodePorts = spec.target === "kind" ? kindNodePorts(spec, published) : {};
         const o = { parent, provider: this.provider };
         const ns = this.settings.namespace;
         this.namespace = new k8s.core.v1.Namespace(
@@ -270,7 +286,7 @@ export class KubernetesTarget implements Materializer {
                 requests: { cpu: formatCpu(Math.max(0.05, r.cpu / 4)), memory: `${Math.ceil(r.memoryMiB / 2)}Mi` },
                 limits: { cpu: formatCpu(r.cpu), memory: `${r.memoryMiB}Mi` },
             },
-            securityContext: restrictedContainer(w.readOnlyRootFilesystem, w.user.uid, w.user.gid),
+            securityContext: restrictedContainer(w.readOnlyRootFilesystem, w.user.uid, w.user.gid, w.capabilities),
             ...kubernetesProbes(w.probe),
         };
         const waitFor = w.dependsOn.filter((d) => !this.external.has(d.name));
@@ -359,7 +375,18 @@ export class KubernetesTarget implements Materializer {
                       workloadOpts,
                   );
 
-        const service = new k8s.core.v1.Service(`${w.name}-service`, { metadata: { ...metadata, annotations: this.serviceAnnotations(w) }, spec: this.serviceSpec(w, selector) }, o);
+        // In the platform, every port; to the operator, the client-facing ones alone.
+        const service = new k8s.core.v1.Service(`${w.name}-service`, { metadata, spec: this.serviceSpec(w, selector) }, o);
+        const publicSpec = publicServiceSpec(w, this.settings, selector, this.nodePorts[w.name], this.adminCidrs);
+        // After the Service: on a stack made before there was a public Service, that one held the
+        // node port or load balancer, and gives it up when it becomes a ClusterIP.
+        const publicService = publicSpec
+            ? new k8s.core.v1.Service(
+                  `${w.name}-public`,
+                  { metadata: { ...metadata, name: publicServiceName(w.name), annotations: this.serviceAnnotations(w) }, spec: publicSpec },
+                  { ...o, dependsOn: [this.namespace, service] },
+              )
+            : undefined;
 
         this.networkPolicy(w, selector, o);
         if (w.replicas > 1) {
@@ -379,7 +406,7 @@ export class KubernetesTarget implements Materializer {
             ingress = new k8s.networking.v1.Ingress(
                 `${w.name}-ingress`,
                 {
-                    metadata: issuer ? { ...metadata, annotations: { "cert-manager.io/cluster-issuer": issuer } } : metadata,
+                    metadata: { ...metadata, annotations: { ...ingressAnnotations(this.adminCidrs), ...(issuer ? { "cert-manager.io/cluster-issuer": issuer } : {}) } },
                     spec: {
                         ingressClassName: this.settings.ingressClass,
                         tls: issuer ? [{ hosts: [host], secretName: `${w.name}-tls` }] : undefined,
@@ -394,17 +421,13 @@ export class KubernetesTarget implements Materializer {
                 o,
             );
         }
-        return { ready: [workload, service], endpoint: this.endpoint(w, service, ingress) };
+        return { ready: [workload, service], endpoint: this.endpoint(w, publicService, ingress) };
     }
 
 
     private serviceSpec(w: Workload, selector: Record<string, string>) {
         const ports = w.ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.port, protocol: (p.protocol ?? "tcp").toUpperCase() }));
-        if (!w.public || this.settings.exposure === "ingress") return { type: "ClusterIP", selector, ports };
-        if (this.settings.exposure === "nodePort") {
-            return { type: "NodePort", selector, ports: ports.map((p) => ({ ...p, nodePort: this.nodePorts[w.name][p.port] })) };
-        }
-        return { type: "LoadBalancer", selector, ports, loadBalancerSourceRanges: this.loadBalancerSourceRanges ? [...this.loadBalancerSourceRanges] : undefined };
+        return { type: "ClusterIP", selector, ports };
     }
 
     private serviceAnnotations(w: Workload): Record<string, string> | undefined {
@@ -420,9 +443,7 @@ export class KubernetesTarget implements Materializer {
     }
 
     private networkPolicy(w: Workload, selector: Record<string, string>, o: pulumi.CustomResourceOptions) {
-        const ports = w.ports.map((p) => ({ protocol: (p.protocol ?? "tcp").toUpperCase(), port: p.port }));
-        const ingress: Record<string, unknown>[] = [{ from: [{ podSelector: { matchLabels: { [reachLabel(w.name)]: "true" } } }], ports }];
-        if (w.public) ingress.push({ ports }); // from anywhere: the operator, through a node port or load balancer
+        const ingress = ingressRules(w, this.settings, this.adminCidrs, { podSelector: { matchLabels: { [reachLabel(w.name)]: "true" } } });
         new k8s.networking.v1.NetworkPolicy(
             `${w.name}-network`,
             {
@@ -518,12 +539,16 @@ export class KubernetesTarget implements Materializer {
     }
 
     /**
-     * To the pods of the services it reaches, to managed equivalents outside the cluster on their
-     * port, and to what `cloud` adds (the APIs a workload's cloud identity calls).
+     * To the pods of the services it reaches, on their ports (never an admin one), to managed
+     * equivalents outside the cluster on their port, and to what `cloud` adds (the APIs a
+     * workload's cloud identity calls).
      */
     private egress(w: { readonly reaches: readonly string[] }, cloud: readonly ExternalPeer[] = []) {
         const inCluster = w.reaches.filter((n) => !this.external.has(n));
-        const rules: Record<string, unknown>[] = inCluster.length ? [{ to: inCluster.map((n) => ({ podSelector: { matchLabels: this.selector(n) } })) }] : [];
+        // A rule without ports would admit every port: a peer with none reachable gets no rule.
+        const rules: Record<string, unknown>[] = inCluster
+            .map((n) => ({ to: [{ podSelector: { matchLabels: this.selector(n) } }], ports: policyPorts(reachablePorts(this.ports(n))) }))
+            .filter((r) => r.ports.length > 0);
         for (const { cidrs, port } of [...w.reaches.filter((x) => this.external.has(x)).map((n) => this.external.get(n)!), ...cloud]) {
             // NetworkPolicy peers take CIDRs only, one ipBlock each (networking.k8s.io/v1 IPBlock).
             rules.push({ to: pulumi.output(cidrs).apply((list) => list.map((cidr) => ({ ipBlock: { cidr } }))), ports: [{ protocol: "TCP", port }] });
@@ -531,7 +556,7 @@ export class KubernetesTarget implements Materializer {
         return rules;
     }
 
-    private endpoint(w: Workload, service: k8s.core.v1.Service, ingress?: k8s.networking.v1.Ingress): pulumi.Output<string> {
+    private endpoint(w: Workload, service: k8s.core.v1.Service | undefined, ingress?: k8s.networking.v1.Ingress): pulumi.Output<string> {
         const port = w.connection.port;
         if (!w.public) return pulumi.output(`${w.scheme}://${w.name}:${port}`);
         switch (this.settings.exposure) {
@@ -541,7 +566,7 @@ export class KubernetesTarget implements Materializer {
                 return pulumi.output(ingress!).apply(() => `${this.servesTls(w) ? "https" : "http"}://${w.name}.${this.settings.ingressDomain}`);
             case "loadBalancer": {
                 const scheme = this.servesTls(w) ? "https" : w.scheme;
-                return service.status.apply((s) => {
+                return service!.status.apply((s) => {
                     const lb = s?.loadBalancer?.ingress?.[0];
                     const host = lb?.hostname ?? lb?.ip;
                     return host ? `${scheme}://${host}:${port}` : `${scheme}://<pending load balancer>:${port}`;

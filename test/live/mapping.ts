@@ -28,7 +28,6 @@ export interface ContainerInputs {
     healthcheck?: { tests: string[]; interval?: string; timeout?: string; startPeriod?: string; startInterval?: string; retries?: number };
     memory?: number;
     cpus?: string;
-    pidsLimit?: number;
     restart?: string;
     maxRetryCount?: number;
     start?: boolean;
@@ -54,7 +53,7 @@ export interface ContainerPlan {
 
 const KNOWN = new Set([
     "name", "image", "hostname", "entrypoints", "command", "envs", "user", "labels", "capabilities", "securityOpts", "readOnly", "tmpfs",
-    "mounts", "volumes", "uploads", "networkMode", "networksAdvanced", "ports", "healthcheck", "memory", "cpus", "pidsLimit", "restart",
+    "mounts", "volumes", "uploads", "networkMode", "networksAdvanced", "ports", "healthcheck", "memory", "cpus", "restart",
     "maxRetryCount", "start", "wait", "waitTimeout", "mustRun", "attach", "logs",
 ]);
 
@@ -118,7 +117,6 @@ export function planContainer(i: ContainerInputs): ContainerPlan {
             // create: `memory` is in MB; `cpus` goes through opts.ParseCPUs to NanoCPUs
             Memory: i.memory === undefined ? undefined : i.memory * 1024 * 1024,
             NanoCpus: i.cpus === undefined ? undefined : Math.round(Number(i.cpus) * 1e9),
-            PidsLimit: i.pidsLimit,
             NetworkMode: i.networkMode,
             // create: `init` defaults to false and is always sent
             Init: false,

@@ -125,7 +125,13 @@ export async function replay(run: Run, opts: ReplayOptions): Promise<Replayed> {
                 return;
             case "docker:index/network:Network":
                 if (opts.again && (await exists(() => docker.getNetwork(inputs.name).inspect()))) return void result.unchanged.push(r.name);
-                await docker.createNetwork({ Name: inputs.name, Driver: inputs.driver ?? "bridge", Labels: Object.fromEntries((inputs.labels ?? []).map((l: any) => [l.label, l.value])) });
+                // create (resource_docker_network_funcs.go): `internal` -> Internal.
+                await docker.createNetwork({
+                    Name: inputs.name,
+                    Driver: inputs.driver ?? "bridge",
+                    Internal: inputs.internal ?? false,
+                    Labels: Object.fromEntries((inputs.labels ?? []).map((l: any) => [l.label, l.value])),
+                });
                 return;
             case "docker:index/volume:Volume":
                 if (opts.again && (await exists(() => docker.getVolume(inputs.name).inspect()))) return void result.unchanged.push(r.name);
