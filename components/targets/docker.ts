@@ -29,6 +29,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { PlatformSpec, Probe, SecretRef, Task, Workload } from "../model";
+import { identityLabels } from "./identity";
 import { Deployed, Materializer } from "../service";
 import { fileVolumes } from "./docker-files";
 import { scratchTmpfs, SERVICE_PIDS_LIMIT, SMALL_LIMITS, TASK_LIMITS } from "./docker-limits";
@@ -116,7 +117,8 @@ export class DockerTarget implements Materializer {
 
         const volumes = w.volumes.map((v) => ({
             spec: v,
-            volume: new docker.Volume(`${w.name}-${v.name}`, { name: `${this.prefix}-${w.name}-${v.name}`, labels: this.labels(w) }, opts),
+            // On an ec2 stack with protectData, the data on the host is protected like the host.
+            volume: new docker.Volume(`${w.name}-${v.name}`, { name: `${this.prefix}-${w.name}-${v.name}`, labels: this.labels(w) }, { ...opts, protect: this.spec.aws?.protectData === true }),
         }));
         const mounts = volumes.map(({ spec, volume }) => ({ type: "volume", source: volume.name, target: spec.path }));
 
@@ -289,7 +291,7 @@ export class DockerTarget implements Materializer {
 
     /** Docker labels: the stack's, and the service's (name, type) and the container's role where given. */
     private labels(service?: { name: string; type?: string }, role?: string) {
-        const labels: Record<string, string> = { "dev.slipway.project": this.spec.project, "dev.slipway.stack": this.spec.stack };
+        const labels: Record<string, string> = identityLabels(this.spec);
         if (service) labels["dev.slipway.service"] = service.name;
         if (service?.type) labels["dev.slipway.type"] = service.type;
         if (role) labels["dev.slipway.role"] = role;

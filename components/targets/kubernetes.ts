@@ -15,6 +15,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { formatCpu } from "../config/quantity";
 import { KubernetesSettings, PlatformSpec, PortSpec, Probe, SecretRef, Task, Workload } from "../model";
+import { identityLabels } from "./identity";
 import { Deployed, Materializer } from "../service";
 import { HELPER_IMAGE as WAIT_IMAGE } from "./images";
 import { ingressAnnotations, ingressRules, policyPorts, publicServiceName, publicServiceSpec } from "./kubernetes-exposure";
@@ -182,6 +183,7 @@ export class KubernetesTarget implements Materializer {
                 metadata: {
                     name: ns,
                     labels: {
+                        ...this.identity(),
                         "app.kubernetes.io/part-of": "slipway",
                         "pod-security.kubernetes.io/enforce": "restricted",
                         "pod-security.kubernetes.io/enforce-version": "latest",
@@ -195,13 +197,13 @@ export class KubernetesTarget implements Materializer {
         const inNs = { ...o, dependsOn: [this.namespace] };
         new k8s.networking.v1.NetworkPolicy(
             "default-deny",
-            { metadata: { name: "default-deny", namespace: ns }, spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } },
+            { metadata: { name: "default-deny", namespace: ns, labels: this.identity() }, spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } },
             inNs,
         );
         new k8s.networking.v1.NetworkPolicy(
             "allow-dns",
             {
-                metadata: { name: "allow-dns", namespace: ns },
+                metadata: { name: "allow-dns", namespace: ns, labels: this.identity() },
                 spec: {
                     podSelector: {},
                     policyTypes: ["Egress"],
@@ -447,7 +449,7 @@ export class KubernetesTarget implements Materializer {
         new k8s.networking.v1.NetworkPolicy(
             `${w.name}-network`,
             {
-                metadata: { name: w.name, namespace: this.settings.namespace },
+                metadata: { name: w.name, namespace: this.settings.namespace, labels: this.labels(w.name, {}) },
                 spec: {
                     podSelector: { matchLabels: selector },
                     policyTypes: ["Ingress", "Egress"],
@@ -535,7 +537,12 @@ export class KubernetesTarget implements Materializer {
 
     /** The labels of the objects of one service (or job): its selector, Slipway's, and `extra`. */
     private labels(name: string, extra: Record<string, string>): Record<string, string> {
-        return { ...this.selector(name), "app.kubernetes.io/part-of": "slipway", ...extra };
+        return { ...this.selector(name), ...this.identity(), "app.kubernetes.io/part-of": "slipway", ...extra };
+    }
+
+    /** The stack's identity, on every object: what scripts/leftovers.sh looks for after a destroy. */
+    private identity(): Record<string, string> {
+        return identityLabels(this.spec);
     }
 
     /**

@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { PlatformSpec, Task, TargetEnvironment, Workload } from "../../model";
 import { Deployed, Materializer } from "../../service";
 import { DockerTarget } from "../docker";
+import { tagWithIdentity } from "../identity";
 import { createHost, SSH_USER } from "./ec2";
 import { createNetwork } from "./network";
 import { sealEnvironment, vaultKey, vaultSealUser } from "./seal";
@@ -20,7 +21,8 @@ export class Ec2Target implements Materializer {
     constructor(spec: PlatformSpec, parent: pulumi.Resource) {
         const settings = spec.aws!;
         const name = `${spec.project}-${spec.stack}`;
-        const opts = { parent };
+        // Every AWS resource of the target carries the stack's tags (targets/identity.ts).
+        const opts = { parent, transformations: [tagWithIdentity(spec)] };
         const network = createNetwork(name, settings, undefined, opts);
         this.region = aws.getRegionOutput({}, opts).region;
         this.sealKey = vaultKey(spec, name, opts);

@@ -8,6 +8,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { PlatformSpec, PortSpec, Task, Workload } from "../../model";
 import { Deployed, Materializer, Provisioned, Service } from "../../service";
+import { identityLabels, tagWithIdentity } from "../identity";
 import { ExternalPeer, KubernetesTarget } from "../kubernetes";
 import { createEks, Eks, serviceAccountRole } from "./eks";
 import { ApiEndpoint, createEndpoints, Endpoints } from "./endpoints";
@@ -55,7 +56,8 @@ export class EksTarget implements Materializer {
         this.vpcCidr = settings.vpcCidr;
         this.namespace = spec.kubernetes!.namespace;
         const name = stackName(spec);
-        const opts = (this.opts = { parent });
+        // Every AWS resource of the target carries the stack's tags (targets/identity.ts).
+        const opts = (this.opts = { parent, transformations: [tagWithIdentity(spec)] });
         this.region = aws.getRegionOutput({}, opts).region;
         const network = createNetwork(name, settings, name, opts);
         const eks = (this.eks = createEks(name, settings, network, this.region, opts));
@@ -81,7 +83,7 @@ export class EksTarget implements Materializer {
             : new k8s.storage.v1.StorageClass(
                   "gp3",
                   {
-                      metadata: { name: EKS_STORAGE_CLASS, annotations: { "storageclass.kubernetes.io/is-default-class": "true" } },
+                      metadata: { name: EKS_STORAGE_CLASS, labels: identityLabels(spec), annotations: { "storageclass.kubernetes.io/is-default-class": "true" } },
                       provisioner: "ebs.csi.aws.com",
                       parameters: { type: "gp3", encrypted: "true" },
                       volumeBindingMode: "WaitForFirstConsumer",

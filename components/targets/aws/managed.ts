@@ -46,19 +46,21 @@ export class ManagedServices {
 
     /** The managed equivalent of a service, or undefined when AWS has none for its type. */
     public provision(spec: ServiceSpec, credentials: Credentials, parent: pulumi.Resource): Managed | undefined {
+        // Under the target's options: its tags (targets/identity.ts).
+        const base: pulumi.CustomResourceOptions = { ...this.opts, parent };
         switch (spec.type) {
             case "postgres":
-                return this.postgres(spec, credentials, parent);
+                return this.postgres(spec, credentials, base);
             case "redis":
-                return this.redis(spec, credentials, parent);
+                return this.redis(spec, credentials, base);
             case "minio":
-                return this.s3(spec, parent);
+                return this.s3(spec, base);
             default:
                 return undefined;
         }
     }
 
-    private firewall(spec: ServiceSpec, port: number, parent: pulumi.Resource): aws.ec2.SecurityGroup {
+    private firewall(spec: ServiceSpec, port: number, base: pulumi.CustomResourceOptions): aws.ec2.SecurityGroup {
         return new aws.ec2.SecurityGroup(
             `${spec.name}-sg`,
             {
@@ -67,11 +69,11 @@ export class ManagedServices {
                 ingress: [{ protocol: "tcp", fromPort: port, toPort: port, securityGroups: [this.clientSecurityGroup], description: "cluster nodes" }],
                 egress: [],
             },
-            { parent },
+            base,
         );
     }
 
-    private postgres(spec: ServiceSpec, credentials: Credentials, parent: pulumi.Resource): Managed {
+    private postgres(spec: ServiceSpec, credentials: Credentials, base: pulumi.CustomResourceOptions): Managed {
         const s = this.settings;
         this.dbSubnets ??= new aws.rds.SubnetGroup("db-subnets", { subnetIds: this.network.privateSubnets.map((x) => x.id) }, this.opts);
         const identifier = rdsIdentifier(this.name, spec.name);
@@ -79,7 +81,7 @@ export class ManagedServices {
         // first, the groups have a retention (RDS User Guide, "Publishing PostgreSQL logs to
         // Amazon CloudWatch Logs").
         const logGroups = RDS_LOG_EXPORTS.map(
-            (log) => new aws.cloudwatch.LogGroup(`${spec.name}-rds-${log}`, { name: `/aws/rds/instance/${identifier}/${log}`, retentionInDays: LOG_RETENTION_DAYS }, { parent }),
+            (log) => new aws.cloudwatch.LogGroup(`${spec.name}-rds-${log}`, { name: `/aws/rds/instance/${identifier}/${log}`, retentionInDays: LOG_RETENTION_DAYS }, base),
         );
         const db = new aws.rds.Instance(
             `${spec.name}-rds`,
@@ -96,7 +98,7 @@ export class ManagedServices {
                 username: POSTGRES_USER,
                 password: credentials.password!,
                 dbSubnetGroupName: this.dbSubnets.name,
-                vpcSecurityGroupIds: [this.firewall(spec, 5432, parent).id],
+                vpcSecurityGroupIds: [this.firewall(spec, 5432, base).id],
                 publiclyAccessible: false,
                 multiAz: s.multiAz,
                 backupRetentionPeriod: s.protectData ? 14 : 7,
@@ -111,7 +113,7 @@ export class ManagedServices {
                 iamDatabaseAuthenticationEnabled: true,
                 enabledCloudwatchLogsExports: RDS_LOG_EXPORTS,
             },
-            { parent, protect: s.protectData, dependsOn: logGroups },
+            { ...base, protect: s.protectData, dependsOn: logGroups },
         );
         return {
             connection: {
@@ -128,7 +130,7 @@ export class ManagedServices {
         };
     }
 
-    private redis(spec: ServiceSpec, credentials: Credentials, parent: pulumi.Resource): Managed {
+    private redis(spec: ServiceSpec, credentials: Credentials, base: pulumi.CustomResourceOptions): Managed {
         const s = this.settings;
         this.cacheSubnets ??= new aws.elasticache.SubnetGroup("cache-subnets", { subnetIds: this.network.privateSubnets.map((x) => x.id) }, this.opts);
         const id = cacheId(this.name, spec.name);
@@ -148,11 +150,11 @@ export class ManagedServices {
                 transitEncryptionEnabled: true,
                 authToken: credentials.password!,
                 subnetGroupName: this.cacheSubnets.name,
-                securityGroupIds: [this.firewall(spec, 6379, parent).id],
+                securityGroupIds: [this.firewall(spec, 6379, base).id],
                 snapshotRetentionLimit: s.protectData ? 7 : 1,
                 finalSnapshotIdentifier: s.protectData ? `${id}-final` : undefined,
             },
-            { parent, protect: s.protectData },
+            { ...base, protect: s.protectData },
         );
         return {
             connection: {
@@ -169,8 +171,8 @@ export class ManagedServices {
         };
     }
 
-    private s3(spec: ServiceSpec, parent: pulumi.Resource): Managed {
-        const { bucket, ready } = s3Bucket(this.name, spec, this.settings, parent);
+    private s3(spec: ServiceSpec, base: pulumi.CustomResourceOptions): Managed {
+        const { bucket, ready } = s3Bucket(this.name, spec, this.settings, base);
         const host = pulumi.interpolate`s3.${this.region}.amazonaws.com`;
         return {
             // No username and no password: consumers authenticate as the IAM role of their own

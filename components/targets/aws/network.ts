@@ -29,14 +29,13 @@ export function subnetCidr(cidr: string, newBits: number, index: number): string
 }
 
 export function createNetwork(name: string, settings: AwsSettings, clusterName: string | undefined, opts: pulumi.ComponentResourceOptions): Network {
-    const tags = { "slipway:stack": name };
     const zones = aws.getAvailabilityZonesOutput({ state: "available" }, opts);
-    const vpc = new aws.ec2.Vpc("vpc", { cidrBlock: settings.vpcCidr, enableDnsHostnames: true, enableDnsSupport: true, tags: { ...tags, Name: name } }, opts);
-    const igw = new aws.ec2.InternetGateway("igw", { vpcId: vpc.id, tags: { ...tags, Name: name } }, opts);
+    const vpc = new aws.ec2.Vpc("vpc", { cidrBlock: settings.vpcCidr, enableDnsHostnames: true, enableDnsSupport: true, tags: { Name: name } }, opts);
+    const igw = new aws.ec2.InternetGateway("igw", { vpcId: vpc.id, tags: { Name: name } }, opts);
     // Tags by which EKS places internet-facing and internal load balancers.
     const clusterTag: Record<string, string> = clusterName ? { [`kubernetes.io/cluster/${clusterName}`]: "shared" } : {};
 
-    const publicRoutes = new aws.ec2.RouteTable("public", { vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }], tags: { ...tags, Name: `${name}-public` } }, opts);
+    const publicRoutes = new aws.ec2.RouteTable("public", { vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }], tags: { Name: `${name}-public` } }, opts);
     const publicSubnets: aws.ec2.Subnet[] = [];
     const privateSubnets: aws.ec2.Subnet[] = [];
     const privateCidrs: string[] = [];
@@ -51,7 +50,7 @@ export function createNetwork(name: string, settings: AwsSettings, clusterName: 
                 availabilityZone: az,
                 cidrBlock: subnetCidr(settings.vpcCidr, 4, i),
                 mapPublicIpOnLaunch: false,
-                tags: { ...tags, ...clusterTag, Name: `${name}-public-${i}`, "kubernetes.io/role/elb": "1" },
+                tags: { ...clusterTag, Name: `${name}-public-${i}`, "kubernetes.io/role/elb": "1" },
             },
             opts,
         );
@@ -59,8 +58,8 @@ export function createNetwork(name: string, settings: AwsSettings, clusterName: 
         publicSubnets.push(pub);
         // One NAT gateway per zone survives the loss of a zone; a single one costs less.
         if (settings.multiAz || i === 0) {
-            const eip = new aws.ec2.Eip(`nat-${i}`, { domain: "vpc", tags: { ...tags, Name: `${name}-nat-${i}` } }, opts);
-            nats.push(new aws.ec2.NatGateway(`nat-${i}`, { subnetId: pub.id, allocationId: eip.id, tags: { ...tags, Name: `${name}-${i}` } }, { ...opts, dependsOn: [igw] }));
+            const eip = new aws.ec2.Eip(`nat-${i}`, { domain: "vpc", tags: { Name: `${name}-nat-${i}` } }, opts);
+            nats.push(new aws.ec2.NatGateway(`nat-${i}`, { subnetId: pub.id, allocationId: eip.id, tags: { Name: `${name}-${i}` } }, { ...opts, dependsOn: [igw] }));
         }
         privateCidrs.push(subnetCidr(settings.vpcCidr, 4, 8 + i));
         const priv = new aws.ec2.Subnet(
@@ -69,13 +68,13 @@ export function createNetwork(name: string, settings: AwsSettings, clusterName: 
                 vpcId: vpc.id,
                 availabilityZone: az,
                 cidrBlock: privateCidrs[i],
-                tags: { ...tags, ...clusterTag, Name: `${name}-private-${i}`, "kubernetes.io/role/internal-elb": "1" },
+                tags: { ...clusterTag, Name: `${name}-private-${i}`, "kubernetes.io/role/internal-elb": "1" },
             },
             opts,
         );
         const routes = new aws.ec2.RouteTable(
             `private-${i}`,
-            { vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nats[Math.min(i, nats.length - 1)].id }], tags: { ...tags, Name: `${name}-private-${i}` } },
+            { vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nats[Math.min(i, nats.length - 1)].id }], tags: { Name: `${name}-private-${i}` } },
             opts,
         );
         new aws.ec2.RouteTableAssociation(`private-${i}`, { subnetId: priv.id, routeTableId: routes.id }, opts);

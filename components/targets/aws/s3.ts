@@ -24,8 +24,8 @@ const tlsOnly = (arn: string) => ({
 });
 
 /** A bucket no one reaches without a policy that says so: every public-access block on. */
-function blockPublic(name: string, bucket: aws.s3.Bucket, parent: pulumi.Resource) {
-    return new aws.s3.BucketPublicAccessBlock(name, { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }, { parent });
+function blockPublic(name: string, bucket: aws.s3.Bucket, base: pulumi.CustomResourceOptions) {
+    return new aws.s3.BucketPublicAccessBlock(name, { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }, base);
 }
 
 export interface Bucket {
@@ -35,21 +35,21 @@ export interface Bucket {
     readonly ready: pulumi.Resource[];
 }
 
-export function s3Bucket(stack: string, spec: ServiceSpec, s: AwsSettings, parent: pulumi.Resource): Bucket {
-    const o = { parent, protect: s.protectData };
-    const { id: accountId } = account({ parent });
+export function s3Bucket(stack: string, spec: ServiceSpec, s: AwsSettings, base: pulumi.CustomResourceOptions): Bucket {
+    const o = { ...base, protect: s.protectData };
+    const { id: accountId } = account(base);
     const bucket = new aws.s3.Bucket(`${spec.name}-bucket`, { bucketPrefix: `${awsName(`${stack}-${spec.name}`, 36)}-`, forceDestroy: !s.protectData }, o);
-    blockPublic(`${spec.name}-bucket`, bucket, parent);
+    blockPublic(`${spec.name}-bucket`, bucket, base);
     new aws.s3.BucketServerSideEncryptionConfiguration(
         `${spec.name}-bucket`,
         { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" }, bucketKeyEnabled: true }] },
-        { parent },
+        base,
     );
-    new aws.s3.BucketVersioning(`${spec.name}-bucket`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, { parent });
+    new aws.s3.BucketVersioning(`${spec.name}-bucket`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, base);
     const policy = new aws.s3.BucketPolicy(
         `${spec.name}-bucket`,
         { bucket: bucket.id, policy: bucket.arn.apply((arn) => JSON.stringify({ Version: "2012-10-17", Statement: [tlsOnly(arn)] })) },
-        { parent },
+        base,
     );
 
     // The log bucket: in the same region and account, as S3 requires, and encrypted with
@@ -59,13 +59,13 @@ export function s3Bucket(stack: string, spec: ServiceSpec, s: AwsSettings, paren
     // the bucket policy, and only for logs of this bucket in this account (S3 User Guide,
     // "Permissions for log delivery": logging.s3.amazonaws.com, aws:SourceArn, aws:SourceAccount).
     const logs = new aws.s3.Bucket(`${spec.name}-access-logs`, { bucketPrefix: `${awsName(`${stack}-${spec.name}`, 31)}-logs-`, forceDestroy: !s.protectData }, o);
-    blockPublic(`${spec.name}-access-logs`, logs, parent);
-    new aws.s3.BucketOwnershipControls(`${spec.name}-access-logs`, { bucket: logs.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, { parent });
-    new aws.s3.BucketServerSideEncryptionConfiguration(`${spec.name}-access-logs`, { bucket: logs.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] }, { parent });
+    blockPublic(`${spec.name}-access-logs`, logs, base);
+    new aws.s3.BucketOwnershipControls(`${spec.name}-access-logs`, { bucket: logs.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, base);
+    new aws.s3.BucketServerSideEncryptionConfiguration(`${spec.name}-access-logs`, { bucket: logs.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] }, base);
     new aws.s3.BucketLifecycleConfiguration(
         `${spec.name}-access-logs`,
         { bucket: logs.id, rules: [{ id: "expire-access-logs", status: "Enabled", filter: { prefix: ACCESS_LOG_PREFIX }, expiration: { days: ACCESS_LOG_DAYS } }] },
-        { parent },
+        base,
     );
     const logPolicy = new aws.s3.BucketPolicy(
         `${spec.name}-access-logs`,
@@ -88,12 +88,12 @@ export function s3Bucket(stack: string, spec: ServiceSpec, s: AwsSettings, paren
                 }),
             ),
         },
-        { parent },
+        base,
     );
     const logging = new aws.s3.BucketLogging(
         `${spec.name}-bucket`,
         { bucket: bucket.id, targetBucket: logs.id, targetPrefix: ACCESS_LOG_PREFIX },
-        { parent, dependsOn: [logPolicy] },
+        { ...base, dependsOn: [logPolicy] },
     );
     return { bucket, logs, ready: [bucket, policy, logging] };
 }

@@ -29,7 +29,7 @@ export function vaultKey(spec: PlatformSpec, name: string, opts: pulumi.Componen
  * person at every restart. Rotate it with `pulumi up --replace <the access key's URN>`.
  */
 export function vaultSealUser(name: string, key: aws.kms.Key, hostAddress: pulumi.Output<string>, opts: pulumi.ComponentResourceOptions) {
-    const user = new aws.iam.User("vault-seal", { tags: { "slipway:stack": name, purpose: "Vault auto-unseal on the ec2 host" } }, opts);
+    const user = new aws.iam.User("vault-seal", { tags: { purpose: "Vault auto-unseal on the ec2 host" } }, opts);
     const policy = new aws.iam.UserPolicy(
         "vault-seal",
         {
