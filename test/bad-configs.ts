@@ -183,6 +183,11 @@ export const BAD: BadConfig[] = [
         ],
     },
     {
+        name: "env replacing the CA a consumer of a TLS service is given",
+        config: { target: "docker", services: { vault: { type: "vault" }, api: app({ uses: ["vault"], env: { VAULT_CA_CERT: "-----BEGIN CERTIFICATE-----" } }) } },
+        problems: ['slipway:services.api.env.VAULT_CA_CERT: collides with the connection setting injected for "vault"'],
+    },
+    {
         name: "unknown platform and unknown config key",
         config: { target: "docker", platform: "nope", sevices: {} },
         problems: [

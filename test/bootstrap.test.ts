@@ -69,6 +69,17 @@ describe("postgres bootstrap, against a real PostgreSQL server", function () {
         assert.notEqual(psql("api", "wrong", "api", "select 1").status, 0);
         assert.equal(psql("api", "pw-api", "api", "select 1").status, 0);
     });
+
+    it("closes the admin databases (postgres, and app, the image's POSTGRES_DB) to the apps, not to the admin", () => {
+        assert.equal(psql("slipway", admin, "postgres", "create database app").status, 0);
+        assert.equal(bootstrap().status, 0);
+        for (const db of ["postgres", "app"]) {
+            const r = psql("api", "pw-api", db, "select 1");
+            assert.notEqual(r.status, 0, db);
+            assert.match(r.stderr, /permission denied for database/);
+            assert.equal(psql("slipway", admin, db, "select 1").status, 0);
+        }
+    });
 });
 
 describe("vault bootstrap, against a stub vault CLI", () => {
@@ -82,9 +93,17 @@ case "$1 $2" in
   "policy write") cat > "$S/policy-$3"; echo "policy $3" >> "$S/calls" ;;
   "read transit/keys/"*) [ -e "$S/key-\${2#transit/keys/}" ] ;;
   "write -f") touch "$S/key-\${3#transit/keys/}"; echo "key \${3#transit/keys/}" >> "$S/calls" ;;
-  "token lookup") grep -qx "$VAULT_TOKEN" "$S/tokens" 2>/dev/null ;;
-  "token renew") [ "$VAULT_TOKEN" = admin-token ] && echo "renew admin" >> "$S/calls" || grep -qx "$VAULT_TOKEN" "$S/tokens" 2>/dev/null ;;
-  "token create") [ "$VAULT_TOKEN" = admin-token ] || exit 2; echo "$*" >> "$S/calls"; echo "\${3#-id=}" >> "$S/tokens" ;;
+  "token lookup") case "$VAULT_TOKEN" in
+      admin-token) printf '{\n  "data": {\n    "period": 2764800,\n    "renewable": true\n  }\n}\n' ;;
+      dev-root) printf '{\n  "data": {\n    "policies": [\n      "root"\n    ],\n    "renewable": false\n  }\n}\n' ;;
+      *) grep -qx "$VAULT_TOKEN" "$S/tokens" 2>/dev/null ;;
+    esac ;;
+  "token renew") case "$VAULT_TOKEN" in
+      admin-token) echo "renew admin" >> "$S/calls" ;;
+      dev-root) echo "Error renewing token: lease is not renewable" >&2; exit 2 ;;
+      *) grep -qx "$VAULT_TOKEN" "$S/tokens" 2>/dev/null ;;
+    esac ;;
+  "token create") case "$VAULT_TOKEN" in admin-token|dev-root) ;; *) exit 2 ;; esac; echo "$*" >> "$S/calls"; echo "\${3#-id=}" >> "$S/tokens" ;;
   *) echo "unexpected: $*" >&2; exit 9 ;;
 esac
 `;
@@ -97,13 +116,13 @@ esac
     });
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-    const run = () =>
+    const run = (token = "admin-token", state = "state") =>
         spawnSync("sh", ["-c", VAULT_BOOTSTRAP], {
             encoding: "utf8",
             env: {
                 PATH: `${path.join(dir, "bin")}:/usr/bin:/bin`,
-                STUB_STATE: path.join(dir, "state"),
-                VAULT_TOKEN: "admin-token",
+                STUB_STATE: path.join(dir, state),
+                VAULT_TOKEN: token,
                 SLIPWAY_METRICS_TOKEN: "tok-metrics",
                 SLIPWAY_CONSUMERS: "gateway l09-api",
                 [consumerTokenVar("gateway")]: "tok-gateway",
@@ -141,6 +160,20 @@ esac
         assert.match(policy, /path "secret\/data\/gateway\/\*"/);
         assert.match(policy, /path "transit\/encrypt\/gateway"/);
         assert.doesNotMatch(policy, /l09-api/);
+    });
+
+    it("runs with the dev server's root token, which Vault cannot renew (the dev stack)", () => {
+        fs.mkdirSync(path.join(dir, "dev"));
+        const r = run("dev-root", "dev");
+        assert.equal(r.status, 0, r.stderr);
+        assert.match(fs.readFileSync(path.join(dir, "dev", "calls"), "utf8"), /token create -id=tok-gateway/);
+    });
+
+    it("stops, and says how to recover, when the admin token is not valid", () => {
+        fs.mkdirSync(path.join(dir, "lapsed"));
+        const r = run("lapsed-token", "lapsed");
+        assert.equal(r.status, 1);
+        assert.match(r.stderr, /the admin token \(credentials.vault.token\) is not valid: make a root token with 'vault operator generate-root'/);
     });
 });
 

@@ -14,7 +14,7 @@ export const appPasswordVar = (app: string) => `SLIPWAY_PASSWORD_${envPrefix(app
 
 /**
  * Bootstrap: a role and a database of its own for each app that uses postgres, owned by it and
- * closed to everyone else. psql reads the password from the environment (\getenv), so it is on
+ * closed to everyone else; the admin databases (postgres, app) are closed to the apps too. psql reads the password from the environment (\getenv), so it is on
  * no command line; every statement may run again.
  */
 export const POSTGRES_BOOTSTRAP = `set -eu
@@ -30,6 +30,11 @@ SELECT format('CREATE DATABASE %I OWNER %I', :'db', :'db') WHERE NOT EXISTS (SEL
 SELECT format('REVOKE ALL ON DATABASE %I FROM PUBLIC', :'db') \\gexec
 SQL
 done
+psql -v ON_ERROR_STOP=1 -q <<'SQL'
+SELECT format('REVOKE CONNECT, TEMPORARY ON DATABASE %I FROM PUBLIC', datname) FROM pg_database
+ WHERE datname IN ('postgres', '${POSTGRES_DB}', current_database())
+   AND (datdba = (SELECT oid FROM pg_roles WHERE rolname = current_user) OR (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)) \\gexec
+SQL
 echo "slipway: postgres has a database and role for: $SLIPWAY_APPS"
 `;
 

@@ -127,10 +127,14 @@ wait "$server"
  */
 export const VAULT_BOOTSTRAP = `set -eu
 until vault status >/dev/null 2>&1; do sleep 2; done
-if ! vault token renew >/dev/null 2>&1; then
+if ! self=$(vault token lookup -format=json 2>/dev/null); then
   echo "vault: the admin token (credentials.vault.token) is not valid: make a root token with 'vault operator generate-root' and create it again (README, Security model)" >&2
   exit 1
 fi
+# The periodic admin token is renewed on every run. The dev server's root token is not renewable
+# (Vault docs, "token renew": renewal fails if the token is not renewable) and never expires.
+case "$self" in *'"renewable": true'*) vault token renew >/dev/null ;; esac
+self=""
 vault secrets list | grep -q '^secret/' || vault secrets enable -path=secret -version=2 kv
 vault secrets list | grep -q '^transit/' || vault secrets enable transit
 vault policy write slipway-metrics - <<POLICY

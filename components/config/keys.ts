@@ -109,7 +109,7 @@ export const KEYS = {
         targets: KUBERNETES,
         typeDoc: "string",
         defaultDoc: "none",
-        description: "With exposure ingress: public services are served at http://<service>.<ingressDomain>.",
+        description: "With exposure ingress: public services are served at <service>.<ingressDomain> (http://, or https:// with certIssuer).",
     },
     ingressClass: {
         type: "string",

@@ -43,7 +43,7 @@ export function envPrefix(service: string): string {
 }
 
 /** The connection variables a consumer receives for a used service, by suffix. */
-export const CONNECTION_SUFFIXES = ["HOST", "PORT", "URL", "USERNAME", "PASSWORD", "DATABASE", "TOKEN", "BUCKET"] as const;
+export const CONNECTION_SUFFIXES = ["HOST", "PORT", "URL", "USERNAME", "PASSWORD", "DATABASE", "TOKEN", "BUCKET", "CA_CERT"] as const;
 
 /**
  * An image reference pins a version when it names a digest, or a tag other than `latest`.
