@@ -5,6 +5,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import * as ts from "typescript";
 import * as YAML from "yaml";
 import { loadStack } from "../components/config/cli";
 import { sourceDigest } from "../components/fresh-build";
@@ -15,14 +16,15 @@ function copyProject(): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-build-"));
     for (const d of ["components", "platforms"]) fs.cpSync(path.join(ROOT, d), path.join(dir, d), { recursive: true });
     fs.mkdirSync(path.join(dir, "scripts"));
-    for (const f of ["index.ts", "tsconfig.json", "Pulumi.yaml", "Pulumi.dev.yaml", "package.json", "scripts/build.js"]) fs.copyFileSync(path.join(ROOT, f), path.join(dir, f));
+    fs.cpSync(path.join(ROOT, "scripts", "bench"), path.join(dir, "scripts", "bench"), { recursive: true });
+    for (const f of ["index.ts", "tsconfig.json", "Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.staging.yaml", "Pulumi.prod.yaml", "package.json", "scripts/build.js"]) fs.copyFileSync(path.join(ROOT, f), path.join(dir, f));
     fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
     return dir;
 }
 
 const build = (dir: string) => spawnSync(process.execPath, [path.join(dir, "scripts/build.js")], { encoding: "utf8" });
-const runBuilt = (dir: string) =>
-    spawnSync(process.execPath, [path.join(ROOT, "test/support/run-built.js"), dir, "dev", JSON.stringify(loadStack(dir, "dev").config)], { encoding: "utf8" });
+const runBuilt = (dir: string, stack = "dev") =>
+    spawnSync(process.execPath, [path.join(ROOT, "test/support/run-built.js"), dir, stack, JSON.stringify(loadStack(dir, stack).config)], { encoding: "utf8" });
 
 describe("the program's build", function () {
     this.timeout(120000);
@@ -55,6 +57,28 @@ describe("the program's build", function () {
         assert.equal(out.endpoints.grafana, "http://127.0.0.1:3000");
         assert.equal(out.tsNode, false, "ts-node is never loaded");
         assert.equal(out.sources, 0);
+    });
+
+    it("loads only the provider packages a stack's target needs: never @pulumi/aws off AWS, nor @pulumi/command on eks", () => {
+        // The benchmark's child loads the build as Pulumi would, under the test doubles, and
+        // reports the @pulumi packages it loaded.
+        const doubles = path.join(dir, "doubles");
+        fs.mkdirSync(doubles);
+        for (const f of ["doubles", "unknown"]) {
+            const out = ts.transpileModule(fs.readFileSync(path.join(ROOT, "test", `${f}.ts`), "utf8"), { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } });
+            fs.writeFileSync(path.join(doubles, `${f}.js`), out.outputText);
+        }
+        const packages = (stack: string) => {
+            const r = spawnSync(process.execPath, [path.join(dir, "scripts/bench/child.js"), stack, JSON.stringify(loadStack(dir, stack).config)], {
+                encoding: "utf8",
+                env: { ...process.env, SLIPWAY_BENCH_DOUBLES: path.join(doubles, "doubles.js") },
+            });
+            assert.equal(r.status, 0, r.stderr);
+            return JSON.parse(r.stdout.trim().split("\n").pop()!).packages;
+        };
+        assert.deepEqual(packages("dev"), ["@pulumi/command", "@pulumi/docker", "@pulumi/pulumi", "@pulumi/random"]);
+        assert.deepEqual(packages("staging"), ["@pulumi/kubernetes", "@pulumi/pulumi", "@pulumi/random", "@pulumi/tls"]);
+        assert.deepEqual(packages("prod"), ["@pulumi/aws", "@pulumi/kubernetes", "@pulumi/pulumi", "@pulumi/random", "@pulumi/tls"]);
     });
 
     it("refuses a build older than its sources, and says to run npm run build", () => {

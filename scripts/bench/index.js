@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The benchmark (npm run bench): how long one evaluation of the program takes, loaded the way
-// Pulumi runs it (its JavaScript build, TypeScript off), beside the floor: a program that loads
-// the same @pulumi packages and registers one resource, measured in the same run, interleaved.
+// Pulumi runs it (its JavaScript build, TypeScript off), beside two floors measured in the same
+// run, interleaved: a program that loads the same @pulumi packages and registers one resource,
+// and one that registers as many resources as the program does (scripts/bench/floor.js).
 // Each figure is the wall time of a fresh node process, min and median of RUNS.
 // It prints measured numbers; it asserts nothing.
 "use strict";
@@ -58,12 +59,13 @@ const stats = (xs) => {
 const f = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`);
 
 console.log(`slipway bench: ${os.cpus().length} × ${os.cpus()[0].model}, node ${process.version}, ${RUNS} runs each, wall time of a fresh process\n`);
-console.log("| case | resources | program min | program median | floor median | ratio (median) |");
-console.log("|---|---|---|---|---|---|");
+console.log("| case | resources | program min | program median | floor (1 resource) median | ratio | floor (as many resources) median | ratio |");
+console.log("|---|---|---|---|---|---|---|---|");
 const results = [];
 for (const c of cases) {
     const program = [];
     const floor = [];
+    const floorN = [];
     let resources = 0;
     let packages = [];
     for (let i = 0; i < RUNS; i++) {
@@ -71,12 +73,14 @@ for (const c of cases) {
         program.push(p.ms);
         resources = p.resources;
         packages = p.packages;
-        floor.push(time([path.join(__dirname, "floor.js"), c.stack, ...packages]).ms);
+        floor.push(time([path.join(__dirname, "floor.js"), c.stack, "1", ...packages]).ms);
+        floorN.push(time([path.join(__dirname, "floor.js"), c.stack, String(resources), ...packages]).ms);
     }
     const ps = stats(program);
-    const fs_ = stats(floor);
-    results.push({ name: c.name, resources, program: ps, floor: fs_ });
-    console.log(`| ${c.name} | ${resources} | ${f(ps.min)} | ${f(ps.median)} | ${f(fs_.median)} | ${(ps.median / fs_.median).toFixed(2)}× |`);
+    const f1 = stats(floor);
+    const fn = stats(floorN);
+    results.push({ name: c.name, resources, program: ps, floor: f1, floorN: fn });
+    console.log(`| ${c.name} | ${resources} | ${f(ps.min)} | ${f(ps.median)} | ${f(f1.median)} | ${(ps.median / f1.median).toFixed(2)}× | ${f(fn.median)} | ${(ps.median / fn.median).toFixed(2)}× |`);
 }
 for (const target of ["docker", "kind"]) {
     const small = results.find((r) => r.name === `${SIZES[0]} apps on ${target}`);
