@@ -85,8 +85,11 @@ esac
     // 64 bytes of pad, as SLIPWAY_UNSEAL_PAD is (two HMAC-SHA256 digests, hex).
     const PAD = "0f".repeat(16) + "a5".repeat(16) + "3c".repeat(32);
     let dir: string;
-    const start = (state: string, shell: string[], env: Record<string, string> = {}) =>
-        spawnSync(shell[0], [...shell.slice(1), path.join(dir, "start.sh")], {
+    const start = (state: string, shell: string[], env: Record<string, string> = {}) => {
+        // A (re)start: the old server is gone, so nothing answers and Vault is sealed until the
+        // new one is up (else the script could ask before the stub server has reset its state).
+        for (const f of ["running", "unsealed"]) fs.rmSync(path.join(dir, state, f), { force: true });
+        return spawnSync(shell[0], [...shell.slice(1), path.join(dir, "start.sh")], {
             encoding: "utf8",
             timeout: 20000,
             env: {
@@ -99,6 +102,7 @@ esac
                 ...env,
             },
         });
+    };
     before(() => {
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-vault-"));
         fs.mkdirSync(path.join(dir, "bin"));

@@ -66,6 +66,8 @@ export interface RunOptions {
      * evaluation then sees what a real second `up` sees, the values kept in the state.
      */
     stableSecrets?: boolean;
+    /** Run index.ts, as the CLI does, instead of the program's main(); once per process (a module runs once). */
+    entry?: "index";
 }
 
 const PROJECT = parseProject(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"));
@@ -234,8 +236,8 @@ async function runWithCliConfig(config: Record<string, string>, opts: RunOptions
     process.on("unhandledRejection", unhandled);
     try {
         // Loaded after the mocks are set, as Pulumi's testing guide requires.
-        const { main } = await import("../components/program");
-        const out = main();
+        const out: Record<string, any> =
+            opts.entry === "index" ? { ...(await import("../index")), default: undefined } : (await import("../components/program")).main();
         const outputs: Record<string, any> = { target: out.target };
         const secretOutputs: Record<string, boolean> = {};
         for (const [key, value] of Object.entries(out)) {

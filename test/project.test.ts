@@ -54,11 +54,10 @@ describe("project", () => {
     });
 
     it("index.ts exports target, endpoints and credentials, the way the CLI runs it", async () => {
-        await runStack("dev"); // sets the mocks and dev config
-        const index = await import("../index");
-        assert.equal(index.target, "docker");
-        const endpoints = await new Promise<Record<string, string>>((r) => index.endpoints.apply(r));
-        assert.equal(endpoints.grafana, "http://127.0.0.1:3000");
+        const run = await runStack("dev", { entry: "index" });
+        assert.equal(run.outputs.target, "docker");
+        assert.equal(run.outputs.endpoints.grafana, "http://127.0.0.1:3000");
+        assert.ok(run.outputs.credentials.postgres);
     });
 });
 
