@@ -453,3 +453,14 @@ describe("docker target: other stacks", () => {
 function stackUses(name: string): string[] | undefined {
     return YAML.parse(fs.readFileSync(path.join(ROOT, "platforms", "demo.yaml"), "utf8")).services[name]?.uses;
 }
+
+describe("docker: images", () => {
+    it("pulls each image once per stack: a bootstrap task shares its service's pull", async () => {
+        const run = await runStack("dev");
+        const images = run.resources.filter((r) => r.type === "docker:index/remoteImage:RemoteImage").map((r) => plain(r.inputs.name));
+        assert.deepEqual([...images].sort(), [...new Set(images)].sort());
+        const task = run.resources.find((r) => r.type === "docker:index/container:Container" && r.name === "postgres-databases")!;
+        const service = run.resources.find((r) => r.type === "docker:index/container:Container" && r.name === "postgres")!;
+        assert.equal(plain(task.inputs.image), plain(service.inputs.image));
+    });
+});

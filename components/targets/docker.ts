@@ -94,7 +94,7 @@ function envList(env: Readonly<Record<string, pulumi.Input<string>>>, secretEnv:
 export class DockerTarget implements Materializer {
     public readonly network: docker.Network;
     private readonly prefix: string;
-    private initImage?: docker.RemoteImage;
+    private readonly images = new Map<string, docker.RemoteImage>();
     /** The networks of services only their consumers may reach, by service. */
     private readonly ownNetworks = new Map<string, docker.Network>();
 
@@ -113,7 +113,7 @@ export class DockerTarget implements Materializer {
 
     public deploy(w: Workload, parent: pulumi.ComponentResource, after: readonly pulumi.Resource[]): Deployed {
         const opts = { parent, provider: this.options.provider, dependsOn: [this.network] };
-        const image = new docker.RemoteImage(`${w.name}-image`, { name: w.image, keepLocally: true }, opts);
+        const image = this.pull(w.image, `${w.name}-image`, opts);
 
         const volumes = w.volumes.map((v) => ({
             spec: v,
@@ -223,7 +223,7 @@ export class DockerTarget implements Materializer {
      */
     public runTask(t: Task, parent: pulumi.ComponentResource, after: readonly pulumi.Resource[]): pulumi.Resource {
         const opts = { parent, provider: this.options.provider, dependsOn: [this.network, ...after] };
-        const image = new docker.RemoteImage(`${t.name}-image`, { name: t.image, keepLocally: true }, opts);
+        const image = this.pull(t.image, `${t.name}-image`, opts);
         const name = `${this.prefix}-${t.name}`;
         const container = new docker.Container(
             t.name,
@@ -250,14 +250,20 @@ export class DockerTarget implements Materializer {
         return runOnce(t.name, container, name, TASK_LIMITS.pidsLimit, { parent, dockerHost: this.options.dockerHost });
     }
 
-    /** One pull of the volume-init image for the whole stack, made when a service first needs it. */
+    /**
+     * One pull per image for the whole stack, made by the first workload or task that runs it: a
+     * bootstrap task that runs its service's image (postgres-databases, vault-bootstrap,
+     * minio-users) shares the service's pull instead of adding a resource for the same image.
+     */
+    private pull(ref: string, name: string, opts: pulumi.CustomResourceOptions): docker.RemoteImage {
+        let image = this.images.get(ref);
+        if (!image) this.images.set(ref, (image = new docker.RemoteImage(name, { name: ref, keepLocally: true }, opts)));
+        return image;
+    }
+
+    /** The volume-init image, pulled once for the whole stack when a service first needs it. */
     private volumeInitImage(): docker.RemoteImage {
-        this.initImage ??= new docker.RemoteImage(
-            "volume-init-image",
-            { name: VOLUME_INIT_IMAGE, keepLocally: true },
-            { parent: this.parent, provider: this.options.provider, dependsOn: [this.network] },
-        );
-        return this.initImage;
+        return this.pull(VOLUME_INIT_IMAGE, "volume-init-image", { parent: this.parent, provider: this.options.provider, dependsOn: [this.network] });
     }
 
     private endpoint(w: Workload): pulumi.Output<string> {
