@@ -234,6 +234,11 @@ async function runWithCliConfig(config: Record<string, string>, opts: RunOptions
     // the CLI's language host does (it fails the update), instead of letting them escape.
     const unhandled = (reason: unknown) => failure(reason instanceof Error ? reason : new Error(String(reason)));
     process.on("unhandledRejection", unhandled);
+    // As index.ts does for a real run: the SDK captures a stack for every promise it makes, and
+    // under ts-node each one is source-mapped, which costs more than the program. Errors keep
+    // their messages; SLIPWAY_STACK_TRACES=1 keeps the traces, for debugging.
+    const stackTraceLimit = Error.stackTraceLimit;
+    if (process.env.SLIPWAY_STACK_TRACES !== "1") Error.stackTraceLimit = 0;
     try {
         // Loaded after the mocks are set, as Pulumi's testing guide requires.
         const out: Record<string, any> =
@@ -251,6 +256,7 @@ async function runWithCliConfig(config: Record<string, string>, opts: RunOptions
         return { resources: into, generated, outputs: outputs as Run["outputs"], secretOutputs };
     } finally {
         process.off("unhandledRejection", unhandled);
+        Error.stackTraceLimit = stackTraceLimit;
     }
 }
 
