@@ -5,7 +5,6 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import * as ts from "typescript";
 import * as YAML from "yaml";
 import { loadStack } from "../components/config/cli";
 import { sourceDigest } from "../components/fresh-build";
@@ -64,14 +63,12 @@ describe("the program's build", function () {
         // reports the @pulumi packages it loaded.
         const doubles = path.join(dir, "doubles");
         fs.mkdirSync(doubles);
-        for (const f of ["doubles", "unknown"]) {
-            const out = ts.transpileModule(fs.readFileSync(path.join(ROOT, "test", `${f}.ts`), "utf8"), { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } });
-            fs.writeFileSync(path.join(doubles, `${f}.js`), out.outputText);
-        }
+        // eslint-disable-next-line @typescript-eslint/no-var-requires
+        const mocks: string = require("../scripts/bench/doubles")(ROOT, doubles);
         const packages = (stack: string) => {
             const r = spawnSync(process.execPath, [path.join(dir, "scripts/bench/child.js"), stack, JSON.stringify(loadStack(dir, stack).config)], {
                 encoding: "utf8",
-                env: { ...process.env, SLIPWAY_BENCH_DOUBLES: path.join(doubles, "doubles.js") },
+                env: { ...process.env, SLIPWAY_BENCH_DOUBLES: mocks },
             });
             assert.equal(r.status, 0, r.stderr);
             return JSON.parse(r.stdout.trim().split("\n").pop()!).packages;

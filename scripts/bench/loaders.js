@@ -16,13 +16,8 @@ const RUNS = Number(process.env.BENCH_RUNS || 5);
 const STACK = process.env.BENCH_STACK || "dev";
 spawnSync(process.execPath, [path.join(root, "scripts", "build.js")], { stdio: "inherit" });
 
-const ts = require("typescript");
 const doubles = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-bench-"));
-for (const f of ["doubles", "unknown"]) {
-    const out = ts.transpileModule(fs.readFileSync(path.join(root, "test", `${f}.ts`), "utf8"), { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } });
-    fs.writeFileSync(path.join(doubles, `${f}.js`), out.outputText);
-}
-process.env.SLIPWAY_BENCH_DOUBLES = path.join(doubles, "doubles.js");
+process.env.SLIPWAY_BENCH_DOUBLES = require("./doubles")(root, doubles);
 process.on("exit", () => fs.rmSync(doubles, { recursive: true, force: true }));
 const cli = require(path.join(root, "bin", "components", "config", "cli.js"));
 const config = JSON.stringify(cli.loadStack(root, STACK).config);
