@@ -17,7 +17,11 @@ const okContainer = {
     securityOpts: ["no-new-privileges:true"],
     memory: 256,
     ports: [{ internal: 3000, external: 3000, ip: "127.0.0.1" }],
-    labels: [{ label: "dev.slipway.type", value: "app" }],
+    labels: [
+        { label: "dev.slipway.type", value: "app" },
+        { label: "dev.slipway.project", value: "slipway" },
+        { label: "dev.slipway.stack", value: "test" },
+    ],
 };
 const restrictedPod = (container: Record<string, unknown> = {}, pod: Record<string, unknown> = {}) => ({
     metadata: { name: "api" },
@@ -43,6 +47,11 @@ const ec2Provider = { type: "pulumi:providers:docker", name: "ec2-docker", urn: 
 
 /** Per resource policy: a resource that keeps the rule, and one that breaks it with exactly these violations. */
 const RESOURCE_CASES: Record<string, { pass: Resource; fail: Resource; violations: string[] }> = {
+    "stack-identity": {
+        pass: { type: CONTAINER, name: "api", props: okContainer },
+        fail: { type: CONTAINER, name: "api", urn: "urn:pulumi:pr-7::slipway::docker:index/container:Container::api", props: okContainer },
+        violations: ["api has no dev.slipway.stack/dev.slipway.project labels for this stack"],
+    },
     "docker-no-privileged": {
         pass: { type: CONTAINER, name: "api", props: okContainer },
         fail: { type: CONTAINER, name: "api", props: { ...okContainer, privileged: true } },
