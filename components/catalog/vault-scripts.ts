@@ -133,7 +133,8 @@ if ! self=$(vault token lookup -format=json 2>/dev/null); then
 fi
 # The periodic admin token is renewed on every run. The dev server's root token is not renewable
 # (Vault docs, "token renew": renewal fails if the token is not renewable) and never expires.
-case "$self" in *'"renewable": true'*) vault token renew >/dev/null ;; esac
+# Matched with any spacing, so the check does not rest on how the CLI indents its JSON.
+if printf '%s\\n' "$self" | grep -q '"renewable":[[:space:]]*true'; then vault token renew >/dev/null; fi
 self=""
 vault secrets list | grep -q '^secret/' || vault secrets enable -path=secret -version=2 kv
 vault secrets list | grep -q '^transit/' || vault secrets enable transit
