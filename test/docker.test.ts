@@ -464,3 +464,15 @@ describe("docker: images", () => {
         assert.equal(plain(task.inputs.image), plain(service.inputs.image));
     });
 });
+
+describe("docker: replicas", () => {
+    it("gives a service only its consumers reach one network for all its replicas", async () => {
+        const run = await runProgram({ target: "docker", services: { "docker-proxy": { type: "docker-proxy", replicas: 2 }, cadvisor: { type: "cadvisor", uses: ["docker-proxy"] } } });
+        const own = run.resources.filter((r) => r.type === "docker:index/network:Network" && r.name === "docker-proxy-network");
+        assert.equal(own.length, 1);
+        for (const name of ["docker-proxy-1", "docker-proxy-2"]) {
+            const c = run.resources.find((r) => r.type === "docker:index/container:Container" && r.name === name)!;
+            assert.deepEqual(plain(c.inputs.networksAdvanced).map((n: { name: string }) => n.name), ["slipway-test-docker-proxy"]);
+        }
+    });
+});

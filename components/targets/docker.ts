@@ -161,12 +161,14 @@ export class DockerTarget implements Materializer {
               })
             : undefined;
 
-        const replicas = Array.from({ length: w.replicas }, (_, i) => {
-            const suffix = w.replicas > 1 ? `-${i + 1}` : "";
+        // Made once for all replicas: a service only its consumers reach has one network of its own.
+        const networks = this.networksOf(w, opts);
+        const names = Array.from({ length: w.replicas }, (_, i) => `${w.name}${w.replicas > 1 ? `-${i + 1}` : ""}`);
+        const replicas = names.map((name) => {
             return new docker.Container(
-                `${w.name}${suffix}`,
+                name,
                 {
-                    name: `${this.prefix}-${w.name}${suffix}`,
+                    name: `${this.prefix}-${name}`,
                     hostname: w.name,
                     image: image.imageId,
                     entrypoints: w.command ? [...w.command] : undefined,
@@ -180,7 +182,7 @@ export class DockerTarget implements Materializer {
                     mounts: [...mounts, ...(files?.mounts ?? [])],
                     volumes: w.hostAccess?.mounts.map((m) => ({ hostPath: m.hostPath, containerPath: m.path, readOnly: true })),
                     uploads: viaVolumes ? [] : w.files.map((f) => ({ file: f.path, content: f.secret ? pulumi.secret(f.content) : f.content })),
-                    networksAdvanced: this.networksOf(w, opts),
+                    networksAdvanced: networks,
                     ports: w.public ? this.ports(w) : [],
                     healthcheck: {
                         tests: dockerHealthTest(w.probe),
@@ -208,10 +210,7 @@ export class DockerTarget implements Materializer {
 
         // Consumers start once each replica's processes are capped too.
         const limits = replicas.map((c, i) =>
-            limitPids(`${w.name}${w.replicas > 1 ? `-${i + 1}` : ""}`, c, `${this.prefix}-${w.name}${w.replicas > 1 ? `-${i + 1}` : ""}`, SERVICE_PIDS_LIMIT, {
-                parent,
-                dockerHost: this.options.dockerHost,
-            }),
+            limitPids(names[i], c, `${this.prefix}-${names[i]}`, SERVICE_PIDS_LIMIT, { parent, dockerHost: this.options.dockerHost }),
         );
         return { ready: [...replicas, ...limits], endpoint: this.endpoint(w) };
     }
