@@ -152,6 +152,9 @@ export interface PortSpec {
     readonly access: PortAccess;
 }
 
+/** The client-facing ports: the only ones a target ever publishes. */
+export const clientPorts = (ports: readonly PortSpec[]): PortSpec[] => ports.filter((p) => p.access === "client");
+
 /** A probe as the platform understands it. */
 export interface Probe {
     /** The native check: HTTP GET on a path, a TCP connect, or a command in the container. */

@@ -35,6 +35,16 @@ describe("tls: network load balancers on eks with slipway:certificateArn", () =>
         assert.equal(run.outputs.endpoints.opa, "http://opa:8181");
     });
 
+    it("names only the load balancer's own ports, the client-facing ones, as TLS ports", async () => {
+        const mesh = await runProgram(
+            { target: "eks", adminCidrs: ADMIN, certificateArn: CERT, services: { kong: { type: "kong", public: true } } },
+            { stack: "prod" },
+        );
+        const kong = services(mesh).find((s) => s.metadata.name === "kong-public");
+        assert.deepEqual(kong.spec.ports.map((p: any) => p.port), [8000]);
+        assert.equal(kong.metadata.annotations["service.beta.kubernetes.io/aws-load-balancer-ssl-ports"], "8000");
+    });
+
     it("serves plain HTTP when no certificate is set: the default", async () => {
         const plainRun = await runStack("prod");
         for (const s of services(plainRun).filter((x) => x.spec.type === "LoadBalancer")) {

@@ -1,4 +1,5 @@
 // The catalog: every service type Slipway knows, one file each.
+import { clientPorts } from "../model";
 import { TypeInfo } from "../config/services";
 import { alertmanager } from "./alertmanager";
 import { app } from "./app";
@@ -52,7 +53,7 @@ export function typeInfo(): Record<string, TypeInfo> {
             t.type,
             {
                 ports: t.ports.map((p) => p.port),
-                published: t.ports.filter((p) => p.access === "client").map((p) => p.port),
+                published: clientPorts(t.ports).map((p) => p.port),
                 dataStore: t.dataStore ?? false,
                 neverPublic: t.neverPublic,
                 ownedEnv: t.ownedEnv,

@@ -28,7 +28,7 @@
 //   with "*": @pulumi/pulumi resource.d.ts, replaceOnChanges).
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { PlatformSpec, Probe, SecretRef, Task, Workload } from "../model";
+import { clientPorts, PlatformSpec, Probe, SecretRef, Task, Workload } from "../model";
 import { identityLabels } from "./identity";
 import { Deployed, Materializer } from "../service";
 import { fileVolumes } from "./docker-files";
@@ -274,8 +274,8 @@ export class DockerTarget implements Materializer {
     /** The client-facing ports alone, each on the host port validation gave it. */
     private ports(w: Workload) {
         const host = this.spec.hostPorts[w.name] ?? {};
-        return w.ports
-            .filter((p) => p.access === "client" && host[p.port] !== undefined)
+        return clientPorts(w.ports)
+            .filter((p) => host[p.port] !== undefined)
             .map((p) => ({ internal: p.port, external: host[p.port], ip: this.spec.bindAddress, protocol: p.protocol ?? "tcp" }));
     }
 

@@ -16,7 +16,7 @@
 //     client addresses only when its own Service keeps them (externalTrafficPolicy Local, as its
 //     cloud manifests set, or the PROXY protocol); otherwise it refuses every client, which
 //     fails closed. Another controller ignores the annotation, and its pods are not let in.
-import { KubernetesSettings, PortSpec, Workload } from "../model";
+import { clientPorts, KubernetesSettings, PortSpec, Workload } from "../model";
 import { reachablePorts } from "./ports";
 
 /** Where ingress-nginx's manifests install its controller (deploy/static/provider/<cloud>/deploy.yaml). */
@@ -34,9 +34,6 @@ type Rule = Record<string, unknown>;
 /** Ports as a NetworkPolicy names them. */
 export const policyPorts = (ports: readonly PortSpec[]) => ports.map((p) => ({ protocol: (p.protocol ?? "tcp").toUpperCase(), port: p.port }));
 
-/** A workload's client-facing ports: the only ones ever published. */
-export const publishedOf = (ports: readonly PortSpec[]): PortSpec[] => ports.filter((p) => p.access === "client");
-
 /** The name of a public service's own Service, of type NodePort or LoadBalancer. */
 export const publicServiceName = (service: string) => `${service}-public`;
 
@@ -45,7 +42,7 @@ export function ingressRules(w: Workload, settings: KubernetesSettings, adminCid
     const inside = policyPorts(reachablePorts(w.ports));
     const rules: Rule[] = inside.length ? [{ from: [reachers], ports: inside }] : [];
     if (!w.public) return rules;
-    const published = policyPorts(publishedOf(w.ports));
+    const published = policyPorts(clientPorts(w.ports));
     switch (settings.exposure) {
         case "nodePort":
             // kind alone (validation): its node ports are bound to 127.0.0.1 on the operator's machine.
@@ -59,7 +56,7 @@ export function ingressRules(w: Workload, settings: KubernetesSettings, adminCid
         case "ingress":
             rules.push({
                 from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": INGRESS_NGINX_NAMESPACE } } }],
-                ports: policyPorts(publishedOf(w.ports).filter((p) => p.port === w.connection.port)),
+                ports: policyPorts(clientPorts(w.ports).filter((p) => p.port === w.connection.port)),
             });
             break;
     }
@@ -75,7 +72,7 @@ export function publicServiceSpec(
     adminCidrs: readonly string[],
 ): Record<string, unknown> | undefined {
     if (!w.public || settings.exposure === "ingress") return undefined;
-    const ports = publishedOf(w.ports).map((p) => ({ name: p.name, port: p.port, targetPort: p.port, protocol: (p.protocol ?? "tcp").toUpperCase() }));
+    const ports = clientPorts(w.ports).map((p) => ({ name: p.name, port: p.port, targetPort: p.port, protocol: (p.protocol ?? "tcp").toUpperCase() }));
     if (settings.exposure === "nodePort") {
         return { type: "NodePort", selector, ports: ports.map((p) => ({ ...p, nodePort: nodePorts?.[p.port] })) };
     }

@@ -12,7 +12,7 @@
 //   client-facing ports are published to the operator alone (kubernetes-exposure.ts).
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { KubernetesSettings, PlatformSpec, PortSpec, Task, Workload } from "../model";
+import { clientPorts, KubernetesSettings, PlatformSpec, PortSpec, Task, Workload } from "../model";
 import { Deployed, Materializer } from "../service";
 import { identityLabels } from "./identity";
 import { ingressAnnotations, ingressRules, policyPorts, publicServiceName, publicServiceSpec } from "./kubernetes-exposure";
@@ -295,7 +295,7 @@ export class KubernetesTarget implements Materializer {
 
     private serviceAnnotations(w: Workload): Record<string, string> | undefined {
         if (!w.public || this.settings.exposure !== "loadBalancer") return undefined;
-        const annotations = { ...this.loadBalancerAnnotations, ...(this.servesTls(w) ? this.loadBalancerTls!(w.ports) : {}) };
+        const annotations = { ...this.loadBalancerAnnotations, ...(this.servesTls(w) ? this.loadBalancerTls!(clientPorts(w.ports)) : {}) };
         return Object.keys(annotations).length ? annotations : undefined;
     }
 

@@ -1,7 +1,7 @@
 // The ports of every service of a platform, as the targets see them: what each listens on, and
 // which of those may ever be published (PortSpec.access).
 import { CATALOG } from "../catalog";
-import { PlatformSpec, PortSpec } from "../model";
+import { clientPorts, PlatformSpec, PortSpec } from "../model";
 
 /** The container ports of a service: the app's own, or its catalog type's, each with who it is for. */
 export function portSpecs(spec: PlatformSpec): (service: string) => readonly PortSpec[] {
@@ -16,7 +16,7 @@ export function portSpecs(spec: PlatformSpec): (service: string) => readonly Por
 /** The client-facing ports of a service: the only ones a target ever publishes. */
 export function publishedPorts(spec: PlatformSpec): (service: string) => number[] {
     const specs = portSpecs(spec);
-    return (name) => specs(name).filter((p) => p.access === "client").map((p) => p.port);
+    return (name) => clientPorts(specs(name)).map((p) => p.port);
 }
 
 /** The ports the platform's own services may connect to: every port but an admin one. */
