@@ -9,7 +9,6 @@
 "use strict";
 const fs = require("fs");
 const path = require("path");
-const ts = require("typescript");
 
 const root = path.join(__dirname, "..");
 const out = path.join(root, "bin");
@@ -38,6 +37,8 @@ if (!force && fs.existsSync(record) && JSON.parse(fs.readFileSync(record, "utf8"
     process.exit(0);
 }
 
+// Loaded only to build (about 180 ms): an up-to-date check runs before every `pulumi.sh` command.
+const ts = require("typescript");
 const config = ts.readConfigFile(path.join(root, "tsconfig.json"), ts.sys.readFile).config;
 const { options } = ts.convertCompilerOptionsFromJson(config.compilerOptions, root);
 const started = Date.now();
