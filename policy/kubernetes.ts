@@ -2,6 +2,7 @@
 // (https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted), every
 // container has limits, and no credential is a literal value in a container's environment.
 import { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import { containersOf, restrictedViolations } from "./restricted";
 
 /** The kinds that carry a pod template, and where it sits. */
 const POD_TEMPLATES: Record<string, (props: any) => any> = {
@@ -21,33 +22,6 @@ const URL_WITH_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/:@\s]+:[^/@\s]+@/i;
 function podSpec(args: ResourceValidationArgs): any | undefined {
     const at = POD_TEMPLATES[args.type];
     return at ? at(args.props) : undefined;
-}
-
-const containersOf = (spec: any): any[] => [...(spec.initContainers ?? []), ...(spec.containers ?? [])];
-
-/** What the restricted profile forbids in one pod spec, each as a sentence. */
-export function restrictedViolations(spec: any): string[] {
-    const out: string[] = [];
-    const pod = spec.securityContext ?? {};
-    if (spec.hostNetwork) out.push("uses the host network");
-    if (spec.hostPID) out.push("uses the host PID namespace");
-    if (spec.hostIPC) out.push("uses the host IPC namespace");
-    for (const v of spec.volumes ?? []) if (v.hostPath) out.push(`mounts the host path ${v.hostPath.path}`);
-    for (const c of containersOf(spec)) {
-        const sc = c.securityContext ?? {};
-        const name = `container ${c.name}`;
-        if (sc.privileged) out.push(`${name} is privileged`);
-        if (sc.allowPrivilegeEscalation !== false) out.push(`${name} allows privilege escalation`);
-        if (!(sc.capabilities?.drop ?? []).includes("ALL")) out.push(`${name} does not drop ALL capabilities`);
-        const added = (sc.capabilities?.add ?? []).filter((a: string) => a !== "NET_BIND_SERVICE");
-        if (added.length) out.push(`${name} adds ${added.join(", ")}`);
-        if ((sc.runAsNonRoot ?? pod.runAsNonRoot) !== true) out.push(`${name} may run as root`);
-        if ((sc.runAsUser ?? pod.runAsUser) === 0) out.push(`${name} runs as uid 0`);
-        const seccomp = sc.seccompProfile?.type ?? pod.seccompProfile?.type;
-        if (!["RuntimeDefault", "Localhost"].includes(seccomp)) out.push(`${name} has no RuntimeDefault seccomp profile`);
-        for (const p of c.ports ?? []) if (p.hostPort) out.push(`${name} binds host port ${p.hostPort}`);
-    }
-    return out;
 }
 
 export const kubernetesPolicies: ResourceValidationPolicy[] = [

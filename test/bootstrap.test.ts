@@ -9,7 +9,7 @@ import { appPasswordVar, POSTGRES_BOOTSTRAP } from "../components/catalog/postgr
 import { consumerTokenVar, VAULT_BOOTSTRAP } from "../components/catalog/vault";
 import { asProgramSays } from "./bad-configs";
 import { containers, envOf, isWrappedSecret, plain, plainTextLeaks, Recorded, Run, runExpectingError, runProgram, runStack } from "./harness";
-import { restrictedViolations } from "./restricted";
+import { restrictedViolations } from "../policy/restricted";
 import { tool } from "./tools";
 
 const CONTAINER = "docker:index/container:Container";

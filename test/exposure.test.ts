@@ -8,7 +8,7 @@ import * as YAML from "yaml";
 import { app } from "./bad-configs";
 import { containers, plain, ROOT, Run, runExpectingError, runProgram } from "./harness";
 import { K, mainContainer, objects, workloads } from "./k8s-schema";
-import { restrictedViolations } from "./restricted";
+import { restrictedViolations } from "../policy/restricted";
 
 const PLATFORMS = ["demo", "connectors", "agent-layers", "observability", "service-mesh", "governance"] as const;
 const CLUSTERS = ["kind", "kubernetes", "eks"] as const;

@@ -7,7 +7,7 @@ import * as YAML from "yaml";
 import { app, asProgramSays, BAD } from "./bad-configs";
 import { isWrappedSecret, plain, plainTextLeaks, ROOT, Run, runExpectingError, runProgram, runStack } from "./harness";
 import { K, mainContainer, modelFor, objects, validateAgainstSchema, workloads } from "./k8s-schema";
-import { RESTRICTED_CONTROLS, restrictedViolations } from "./restricted";
+import { RESTRICTED_CONTROLS, restrictedViolations } from "../policy/restricted";
 
 const workload = (run: Run, name: string) => workloads(run).find((w) => w.metadata.name === name)!;
 

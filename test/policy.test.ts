@@ -94,11 +94,13 @@ const RESOURCE_CASES: Record<string, { pass: Resource; fail: Resource; violation
             props: restrictedPod({ securityContext: { privileged: true, capabilities: { add: ["SYS_ADMIN"] } } }, { volumes: [{ name: "sock", hostPath: { path: "/var/run/docker.sock" } }] }),
         },
         violations: [
-            "api: mounts the host path /var/run/docker.sock",
-            "api: container api is privileged",
-            "api: container api allows privilege escalation",
-            "api: container api does not drop ALL capabilities",
-            "api: container api adds SYS_ADMIN",
+            "api: Privileged Containers: api is privileged",
+            "api: Capabilities (baseline): api adds SYS_ADMIN",
+            "api: HostPath Volumes: volume sock is a hostPath",
+            "api: Volume Types (restricted): volume sock has a forbidden type",
+            "api: Privilege Escalation: api may escalate privileges",
+            "api: Capabilities (restricted): api does not drop ALL",
+            "api: Capabilities (restricted): api adds SYS_ADMIN",
         ],
     },
     "k8s-resource-limits": {
