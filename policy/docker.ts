@@ -6,7 +6,7 @@ import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy
 /** The one type whose job is the Docker API: it reads the socket, read-only, and is reached only by what uses it. */
 const SOCKET_PROXY_TYPE = "docker-proxy";
 
-const labelsOf = (c: { labels?: { label: string; value: string }[] }) => Object.fromEntries((c.labels ?? []).map((l) => [l.label, l.value]));
+export const labelsOf = (c: { labels?: { label: string; value: string }[] }) => Object.fromEntries((c.labels ?? []).map((l) => [l.label, l.value]));
 
 export const dockerPolicies: ResourceValidationPolicy[] = [
     {

@@ -3,9 +3,11 @@
 // (components/targets/identity.ts). The stack is read from the resource's URN,
 // urn:pulumi:<stack>::<project>::<type>::<name>.
 import { ResourceValidationPolicy } from "@pulumi/policy";
+import { identityLabels, identityTags } from "../components/targets/identity";
+import { labelsOf } from "./docker";
 
 /** The stack and project of a URN. */
-export const stackOfUrn = (urn: string) => {
+const stackOfUrn = (urn: string) => {
     const [, stack, project] = /^urn:pulumi:([^:]+)::([^:]+)::/.exec(urn) ?? [];
     return { stack, project };
 };
@@ -34,17 +36,15 @@ const AWS_TAGGED = [
     "aws:iam/role:Role",
 ];
 
-function identityProblem(type: string, props: any, stack: string, project: string): string | undefined {
-    if (DOCKER_TYPES.includes(type)) {
-        const labels = Object.fromEntries((props.labels ?? []).map((l: { label: string; value: string }) => [l.label, l.value]));
-        if (labels["dev.slipway.stack"] !== stack || labels["dev.slipway.project"] !== project) return "has no dev.slipway.stack/dev.slipway.project labels for this stack";
-    } else if (type.startsWith("kubernetes:") && !type.startsWith("kubernetes:helm")) {
-        const labels = props.metadata?.labels ?? {};
-        if (labels["dev.slipway.stack"] !== stack || labels["dev.slipway.project"] !== project) return "has no dev.slipway.stack/dev.slipway.project labels for this stack";
-    } else if (type.startsWith("aws:") && (AWS_TAGGED.includes(type) || props.tags !== undefined)) {
-        const tags = props.tags ?? {};
-        if (tags["slipway:stack"] !== stack || tags["slipway:project"] !== project) return "has no slipway:stack/slipway:project tags for this stack";
-    }
+const LABELS_MISSING = "has no dev.slipway.stack/dev.slipway.project labels for this stack";
+const TAGS_MISSING = "has no slipway:stack/slipway:project tags for this stack";
+
+/** What a resource carries, what it must carry (the keys the program sets), and what to say when it does not. */
+function identityOf(type: string, props: any, stack: string, project: string) {
+    const id = { stack, project };
+    if (DOCKER_TYPES.includes(type)) return { have: labelsOf(props), want: identityLabels(id), missing: LABELS_MISSING };
+    if (type.startsWith("kubernetes:") && !type.startsWith("kubernetes:helm")) return { have: props.metadata?.labels ?? {}, want: identityLabels(id), missing: LABELS_MISSING };
+    if (type.startsWith("aws:") && (AWS_TAGGED.includes(type) || props.tags !== undefined)) return { have: props.tags ?? {}, want: identityTags(id), missing: TAGS_MISSING };
     return undefined;
 }
 
@@ -55,8 +55,8 @@ export const identityPolicies: ResourceValidationPolicy[] = [
         enforcementLevel: "mandatory",
         validateResource: (args, report) => {
             const { stack, project } = stackOfUrn(args.urn);
-            const problem = identityProblem(args.type, args.props, stack, project);
-            if (problem) report(`${args.name} ${problem}`);
+            const id = identityOf(args.type, args.props, stack, project);
+            if (id && Object.entries(id.want).some(([k, v]) => id.have[k] !== v)) report(`${args.name} ${id.missing}`);
         },
     },
 ];
