@@ -3,7 +3,7 @@ import { envPrefix } from "../config/validate";
 import { CatalogType, Configured, derivedSecret, ServiceContext } from "./types";
 import { VAULT_ADMIN_POLICY, VAULT_BOOTSTRAP, VAULT_CONFIG, VAULT_START } from "./vault-scripts";
 
-export { VAULT_ADMIN_POLICY, VAULT_BOOTSTRAP, VAULT_CONFIG, VAULT_METRICS_POLICY, VAULT_START } from "./vault-scripts";
+export { VAULT_BOOTSTRAP, VAULT_START } from "./vault-scripts";
 
 // Vault runs as the image's vault user (uid 100) with no capabilities at all:
 // - SKIP_SETCAP stops the image's entrypoint from `setcap cap_ipc_lock` on the binary, the step

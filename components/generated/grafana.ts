@@ -1,7 +1,7 @@
 // Grafana provisioning generated from the platform: its data sources (Prometheus for metrics,
 // Jaeger for traces), and one dashboard of the platform's services, provisioned from files.
 import * as YAML from "yaml";
-import { CADVISOR_LABELS } from "./prometheus";
+import { CADVISOR_LABELS } from "./prometheus-rules";
 
 export interface DataSource {
     readonly name: string;

@@ -256,8 +256,5 @@ export const TYPE_RULES: Readonly<Record<string, (scope?: RuleScope) => AlertRul
     ],
 };
 
-/** Catalog types that get rules of their own when the platform scrapes one. */
-export const RULE_TYPES: readonly string[] = Object.keys(TYPE_RULES);
-
 /** Name of the rule group of a type. */
 export const ruleGroupName = (type: string) => `slipway-${type}`;

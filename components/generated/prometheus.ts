@@ -79,5 +79,3 @@ export function prometheusRules(targets: readonly { readonly type: string }[] = 
         ],
     }, { lineWidth: 0 });
 }
-
-export { CADVISOR_LABELS, RULE_TYPES, ruleGroupName, RuleScope } from "./prometheus-rules";

@@ -6,8 +6,6 @@ import { KUBERNETES_TARGETS, PlatformSpec } from "../model";
 import { Materializer } from "../service";
 import { publishedPorts } from "./ports";
 
-export { portSpecs, publishedPorts } from "./ports";
-
 /** Rules that depend on the target, in the same `slipway:<path>: message` form as the rest. */
 export function targetProblems(spec: PlatformSpec): string[] {
     if (spec.target === "docker" || spec.target === "ec2") return (require("./docker") as typeof import("./docker")).dockerProblems(spec);

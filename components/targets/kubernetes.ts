@@ -19,8 +19,6 @@ import { ingressAnnotations, ingressRules, policyPorts, publicServiceName, publi
 import { configMapName, containerEnv, credentialsDigest, fileKey, reachLabel, restrictedContainer, secretName, workloadPod } from "./kubernetes-pods";
 import { portSpecs, reachablePorts } from "./ports";
 
-export { configMapName, fileKey, kubernetesProbes, reachLabel, secretName } from "./kubernetes-pods";
-
 /** Node ports that kind/cluster.yaml maps to 127.0.0.1 on the operator's machine. */
 export const KIND_NODE_PORTS = { first: 30000, count: 20 } as const;
 

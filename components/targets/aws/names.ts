@@ -25,9 +25,6 @@ export const IDENTIFIERS = {
 export const rdsIdentifier = (stack: string, service: string) => awsName(`${stack}-${service}`, IDENTIFIERS.postgres.max);
 export const cacheId = (stack: string, service: string) => awsName(`${stack}-${service}`, IDENTIFIERS.redis.max);
 
-/** The types AWS runs for us on eks (with managedServices on). */
-export const MANAGED_TYPES = ["postgres", "redis", "minio"] as const;
-
 /**
  * Managed services whose identifiers AWS would refuse or that two services would share: the
  * second RDS instance or replication group with one identifier fails its create after the

@@ -15,8 +15,6 @@ export interface Network {
     readonly privateCidrs: string[];
     /** The private subnets' route tables: a gateway endpoint routes S3 through them. */
     readonly privateRouteTables: aws.ec2.RouteTable[];
-    readonly flowLog: aws.ec2.FlowLog;
-    readonly defaultSecurityGroup: aws.ec2.DefaultSecurityGroup;
 }
 
 /** The `index`-th subnet of `newBits` more bits in an IPv4 CIDR: subnetCidr("10.0.0.0/16", 4, 1) = "10.0.16.0/20". */
@@ -81,7 +79,7 @@ export function createNetwork(name: string, settings: AwsSettings, clusterName: 
         privateSubnets.push(priv);
         privateRouteTables.push(routes);
     }
-    const flowLog = flowLogs(name, vpc, opts);
-    const defaultSecurityGroup = lockDefaultSecurityGroup(name, vpc, opts);
-    return { vpc, publicSubnets, privateSubnets, privateCidrs, privateRouteTables, flowLog, defaultSecurityGroup };
+    flowLogs(name, vpc, opts);
+    lockDefaultSecurityGroup(name, vpc, opts);
+    return { vpc, publicSubnets, privateSubnets, privateCidrs, privateRouteTables };
 }
