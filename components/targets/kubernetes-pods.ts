@@ -91,13 +91,14 @@ export const restrictedContainer = (readOnlyRootFilesystem: boolean, runAsUser: 
 export function workloadPod(
     w: Workload,
     labels: Record<string, string>,
-    opts: { readonly waitFor: Workload["dependsOn"]; readonly serviceAccount?: string; readonly files: boolean },
+    opts: { readonly waitFor: Workload["dependsOn"]; readonly serviceAccount?: string },
 ): PodTemplate {
     const secretFiles = w.files.filter((f) => f.secret);
     const plainFiles = w.files.filter((f) => !f.secret);
     const volumes: Volume[] = w.scratch.map((_, i) => ({ name: `scratch-${i}`, emptyDir: {} }));
     const mounts: VolumeMount[] = w.scratch.map((p, i) => ({ name: `scratch-${i}`, mountPath: p }));
-    if (opts.files) volumes.push({ name: "files", configMap: { name: configMapName(w.name) } });
+    // The plain files are in the workload's ConfigMap (kubernetes.ts), the secret ones in its Secret.
+    if (plainFiles.length) volumes.push({ name: "files", configMap: { name: configMapName(w.name) } });
     if (secretFiles.length) {
         volumes.push({ name: "secret-files", secret: { secretName: secretName(w.name), items: secretFiles.map((f) => ({ key: fileKey(f.path), path: fileKey(f.path) })) } });
     }
@@ -122,7 +123,7 @@ export function workloadPod(
         securityContext: restrictedContainer(w.readOnlyRootFilesystem, w.user.uid, w.user.gid, w.capabilities),
         ...kubernetesProbes(w.probe),
     };
-        const initContainers: Container[] | undefined = opts.waitFor.length
+    const initContainers: Container[] | undefined = opts.waitFor.length
         ? [
               {
                   // Waits until every used service has a ready pod behind its Service.

@@ -196,7 +196,6 @@ export class KubernetesTarget implements Materializer {
         const template = workloadPod(w, labels, {
             waitFor: w.dependsOn.filter((d) => !this.external.has(d.name)),
             serviceAccount: account ? w.name : undefined,
-            files: configMap !== undefined,
         });
         const workloadOpts: pulumi.CustomResourceOptions = {
             ...o,
