@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { envPrefix } from "../config/validate";
-import { CatalogType, Peer, ServiceContext, uuidSecret } from "./types";
+import { CatalogType, consumerVar, Peer, ServiceContext, uuidSecret } from "./types";
 
 /**
  * Consul's service definition for one peer of the platform, with a TCP check Consul runs; the
@@ -102,8 +101,8 @@ echo "slipway: consul has a policy and a token for: $SLIPWAY_ACLS"
 `;
 
 /** `SLIPWAY_TOKEN_<NAME>` / `SLIPWAY_RULES_<NAME>`: where the ACL task reads one token and its rules. */
-export const consulTokenVar = (name: string) => `SLIPWAY_TOKEN_${envPrefix(name)}`;
-export const consulRulesVar = (name: string) => `SLIPWAY_RULES_${envPrefix(name)}`;
+export const consulTokenVar = (name: string) => consumerVar("TOKEN", name);
+export const consulRulesVar = (name: string) => consumerVar("RULES", name);
 
 /** The tokens Consul's own roles use, derived from its generated token, each a UUID as Consul requires. */
 export function consulTokens(ctx: ServiceContext) {

@@ -1,7 +1,6 @@
 import { createHmac } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { envPrefix } from "../config/validate";
-import { CatalogType, secretInterpolate } from "./types";
+import { CatalogType, consumerVar, secretInterpolate } from "./types";
 
 export const MINIO_USER = "slipway";
 
@@ -57,7 +56,7 @@ export function minioBucketPolicy(bucket: string): string {
 }
 
 /** `SLIPWAY_<WHAT>_<CONSUMER>`: where the bootstrap reads one consumer's bucket, user, secret key and policy. */
-export const minioConsumerVar = (what: "BUCKET" | "USER" | "SECRET" | "POLICY", consumer: string) => `SLIPWAY_${what}_${envPrefix(consumer)}`;
+export const minioConsumerVar = (what: "BUCKET" | "USER" | "SECRET" | "POLICY", consumer: string) => consumerVar(what, consumer);
 
 /**
  * Bootstrap, with the root credentials in MC_HOST_local: for each consumer, its bucket, a policy

@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { envPrefix } from "../config/validate";
-import { CatalogType, secretInterpolate } from "./types";
+import { CatalogType, consumerVar, secretInterpolate } from "./types";
 
 /** Database and user every postgres service starts with; the password is generated. */
 export const POSTGRES_USER = "slipway";
@@ -10,7 +9,7 @@ export const POSTGRES_DB = "app";
 export const appDatabase = (app: string) => app.replace(/-/g, "_");
 
 /** `SLIPWAY_PASSWORD_<APP>`: the variable the bootstrap reads an app's password from. */
-export const appPasswordVar = (app: string) => `SLIPWAY_PASSWORD_${envPrefix(app)}`;
+export const appPasswordVar = (app: string) => consumerVar("PASSWORD", app);
 
 /**
  * Bootstrap: a role and a database of its own for each app that uses postgres, owned by it and

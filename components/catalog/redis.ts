@@ -1,10 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import { envPrefix } from "../config/validate";
-import { CatalogType, secretInterpolate } from "./types";
+import { CatalogType, consumerVar, secretInterpolate } from "./types";
 
 /** `SLIPWAY_PASSWORD_<USER>` / `SLIPWAY_ACL_<USER>`: where the start script reads a consumer's password and rules. */
-export const redisPasswordVar = (user: string) => `SLIPWAY_PASSWORD_${envPrefix(user)}`;
-export const redisRulesVar = (user: string) => `SLIPWAY_ACL_${envPrefix(user)}`;
+export const redisPasswordVar = (user: string) => consumerVar("PASSWORD", user);
+export const redisRulesVar = (user: string) => consumerVar("ACL", user);
 
 /**
  * What each consumer's ACL user may do (Redis 7 ACL rules, https://redis.io/docs/latest/operate/oss_and_stack/management/security/acl/).

@@ -2,6 +2,7 @@
 // plus three small functions. Entries never see the target they will run on.
 import { createHmac } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
+import { envPrefix } from "../config/validate";
 import {
     Connection, FileSpec, HealthSpec, MetricsSpec, PlatformSpec, PortSpec, Resources, ServiceSpec, TargetEnvironment, VolumeSpec,
 } from "../model";
@@ -238,3 +239,10 @@ export function uuidSecret(secret: pulumi.Output<string>, purpose: string): pulu
         }),
     );
 }
+
+/**
+ * The variable a bootstrap task reads one consumer's value from: `SLIPWAY_<WHAT>_<CONSUMER>`,
+ * the consumer's name as an S_* prefix (`l01-data` -> `L01_DATA`), which each task's shell
+ * recovers with `tr 'a-z-' 'A-Z_'`.
+ */
+export const consumerVar = (what: string, consumer: string) => `SLIPWAY_${what}_${envPrefix(consumer)}`;

@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { envPrefix } from "../config/validate";
-import { CatalogType, Configured, derivedSecret, ServiceContext } from "./types";
+import { CatalogType, consumerVar, Configured, derivedSecret, ServiceContext } from "./types";
 import { VAULT_ADMIN_POLICY, VAULT_BOOTSTRAP, VAULT_CONFIG, VAULT_START } from "./vault-scripts";
 
 export { VAULT_BOOTSTRAP, VAULT_START } from "./vault-scripts";
@@ -33,7 +32,7 @@ const unsealPad = (ctx: ServiceContext) =>
     pulumi.secret(pulumi.all([derivedSecret(ctx.credentials.token!, "vault-unseal-pad-1"), derivedSecret(ctx.credentials.token!, "vault-unseal-pad-2")]).apply(([a, b]) => a + b));
 
 /** `SLIPWAY_TOKEN_<CONSUMER>`: the variable the bootstrap reads a consumer's token from. */
-export const consumerTokenVar = (consumer: string) => `SLIPWAY_TOKEN_${envPrefix(consumer)}`;
+export const consumerTokenVar = (consumer: string) => consumerVar("TOKEN", consumer);
 
 export const vault: CatalogType = {
     type: "vault",
