@@ -1,5 +1,4 @@
-import * as pulumi from "@pulumi/pulumi";
-import { CatalogType, consumerVar, secretInterpolate } from "./types";
+import { CatalogType, consumerVar, urlWithLogin, secretInterpolate } from "./types";
 
 /** Database and user every postgres service starts with; the password is generated. */
 export const POSTGRES_USER = "slipway";
@@ -74,15 +73,7 @@ export const postgres: CatalogType = {
             username: appDatabase(app),
             password,
             database: appDatabase(app),
-            url: pulumi.secret(
-                pulumi.all([base.url, password]).apply(([url, pw]) => {
-                    const u = new URL(url);
-                    u.username = appDatabase(app);
-                    u.password = pw;
-                    u.pathname = `/${appDatabase(app)}`;
-                    return u.toString();
-                }),
-            ),
+            url: urlWithLogin(base.url, appDatabase(app), password, `/${appDatabase(app)}`),
         }),
     },
     taskNames: ["databases"],

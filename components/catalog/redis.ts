@@ -1,5 +1,4 @@
-import * as pulumi from "@pulumi/pulumi";
-import { CatalogType, consumerVar, secretInterpolate } from "./types";
+import { CatalogType, consumerVar, urlWithLogin, secretInterpolate } from "./types";
 
 /** `SLIPWAY_PASSWORD_<USER>` / `SLIPWAY_ACL_<USER>`: where the start script reads a consumer's password and rules. */
 export const redisPasswordVar = (user: string) => consumerVar("PASSWORD", user);
@@ -78,14 +77,7 @@ export const redis: CatalogType = {
             ...base,
             username: consumer,
             password,
-            url: pulumi.secret(
-                pulumi.all([base.url, password]).apply(([url, pw]) => {
-                    const u = new URL(url);
-                    u.username = consumer;
-                    u.password = pw;
-                    return u.toString();
-                }),
-            ),
+            url: urlWithLogin(base.url, consumer, password),
         }),
     },
     configure: (ctx) => {

@@ -246,3 +246,17 @@ export function uuidSecret(secret: pulumi.Output<string>, purpose: string): pulu
  * recovers with `tr 'a-z-' 'A-Z_'`.
  */
 export const consumerVar = (what: string, consumer: string) => `SLIPWAY_${what}_${envPrefix(consumer)}`;
+
+/** A service's URL with a consumer's own login in it (and its own database as the path, where given): a secret. */
+export function urlWithLogin(url: pulumi.Input<string>, username: string, password: pulumi.Input<string>, pathname?: string): pulumi.Output<string> {
+    return pulumi.secret(
+        pulumi.all([url, password]).apply(([u, pw]) => {
+            const parsed = new URL(u);
+            parsed.username = username;
+            parsed.password = pw;
+            if (pathname !== undefined) parsed.pathname = pathname;
+            return parsed.toString();
+        }),
+    );
+}
+
