@@ -75,6 +75,16 @@ export const CONSUL_POLICIES = {
     read: () => `service_prefix "" { policy = "read" }\nnode_prefix "" { policy = "read" }\n`,
 };
 
+/** Waits (five minutes at most) until Consul accepts CONSUL_HTTP_TOKEN. */
+const untilTokenWorks = (failure: string) => `tries=0
+until consul acl token read -self >/dev/null 2>&1; do
+  tries=$((tries + 1)); [ "$tries" -lt 150 ] || { echo "${failure}" >&2; exit 1; }
+  sleep 2
+done`;
+
+/** A consumer's own token, derived from the secret Slipway generated for it: a UUID, as Consul requires. */
+const consumerToken = (secret: pulumi.Output<string>) => uuidSecret(secret, "consul");
+
 /**
  * The ACL task, with the management token: a policy per role, and a token with the id Slipway
  * generated for each (the agent's, the metrics', the registration's, and one per consumer).
@@ -83,11 +93,7 @@ export const CONSUL_POLICIES = {
  * so it may run again.
  */
 export const CONSUL_ACL_BOOTSTRAP = `set -eu
-tries=0
-until consul acl token read -self >/dev/null 2>&1; do
-  tries=$((tries + 1)); [ "$tries" -lt 150 ] || { echo "consul: ACLs never became ready" >&2; exit 1; }
-  sleep 2
-done
+${untilTokenWorks("consul: ACLs never became ready")}
 for name in $SLIPWAY_ACLS; do
   var=$(echo "$name" | tr 'a-z-' 'A-Z_')
   eval "rules=\\\${SLIPWAY_RULES_$var}; token=\\\${SLIPWAY_TOKEN_$var}"
@@ -153,7 +159,7 @@ export const consul: CatalogType = {
     owns: { token: true },
     // The management token, for `credentials` only: every consumer gets its own instead.
     connection: (ctx) => ({ token: consulTokens(ctx).management }),
-    perConsumer: { consumers: "all", connection: (base, _consumer, secret) => ({ ...base, token: uuidSecret(secret, "consul") }) },
+    perConsumer: { consumers: "all", connection: (base, _consumer, secret) => ({ ...base, token: consumerToken(secret) }) },
     // Prometheus presents a token of its own that may read the agent's metrics, nothing else.
     // Consul takes `Authorization: Bearer` as it takes X-Consul-Token (agent/http.go, parseTokenWithoutResolve).
     metrics: (ctx) => ({ port: 8500, path: "/v1/agent/metrics", params: { format: "prometheus" }, bearerToken: consulTokens(ctx).metrics }),
@@ -175,7 +181,7 @@ export const consul: CatalogType = {
             agent: tokens.agent,
             metrics: tokens.metrics,
             ...(others.length ? { register: tokens.register } : {}),
-            ...Object.fromEntries(consumers.map((c) => [consulConsumerAcl(c), uuidSecret(ctx.consumers[c], "consul")])),
+            ...Object.fromEntries(consumers.map((c) => [consulConsumerAcl(c), consumerToken(ctx.consumers[c])])),
         };
         const acl = {
             name: "acl",
@@ -198,7 +204,8 @@ export const consul: CatalogType = {
             command: [
                 "/bin/sh",
                 "-c",
-                `tries=0; until consul acl token read -self >/dev/null 2>&1; do tries=$((tries + 1)); [ "$tries" -lt 150 ] || exit 1; sleep 2; done; consul services register ${files.map((f) => f.path).join(" ")}`,
+                `${untilTokenWorks("consul: the registration token was never accepted")}
+consul services register ${files.map((f) => f.path).join(" ")}`,
             ],
             env: { CONSUL_HTTP_ADDR: addr },
             secretEnv: { CONSUL_HTTP_TOKEN: tokens.register },
