@@ -62,9 +62,8 @@ export class Service extends pulumi.ComponentResource {
     private ownConnection: Connection;
     private ownMetrics?: MetricsSpec;
     private readonly entry: CatalogType;
-    private readonly context: ServiceContext;
-    /** Credentials generated for each consumer that gets its own; emptied where a managed equivalent cannot give them. */
-    private readonly perConsumer: Record<string, pulumi.Output<string>>;
+    /** Its `consumers` are the credentials generated for each consumer that gets its own; none where a managed equivalent cannot give them. */
+    private context: ServiceContext;
     /** URL scheme of the primary port: the type's, or https where the service serves TLS. */
     private readonly scheme: string;
 
@@ -96,7 +95,6 @@ export class Service extends pulumi.ComponentResource {
                 consumers[c.name] = generated(`${spec.name}-for-${c.name}`, this);
             }
         }
-        this.perConsumer = consumers;
         const port = spec.port ?? this.entry.ports[0].port;
         this.context = {
             name: spec.name,
@@ -132,7 +130,7 @@ export class Service extends pulumi.ComponentResource {
     public adopt(managed: Provisioned): Deployed {
         this.ownConnection = managed.connection;
         this.ownMetrics = undefined;
-        if (!this.entry.perConsumer?.managed) for (const c of Object.keys(this.perConsumer)) delete this.perConsumer[c];
+        if (!this.entry.perConsumer?.managed) this.context = { ...this.context, consumers: {} };
         this.publish(managed.deployed);
         return managed.deployed;
     }
