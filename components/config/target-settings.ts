@@ -63,7 +63,14 @@ function reservedNamespace(namespace: string): string | undefined {
     return undefined;
 }
 
-export function validateKubernetes(cfg: Config, target: TargetName, stack: string, publicServices: readonly string[], problem: Report): KubernetesSettings | undefined {
+export function validateKubernetes(
+    cfg: Config,
+    target: TargetName,
+    stack: string,
+    publicServices: readonly string[],
+    cidrs: readonly string[],
+    problem: Report,
+): KubernetesSettings | undefined {
     if (!KUBERNETES_TARGETS.includes(target)) return undefined;
     const context = text(cfg, "kubeContext") ?? (target === "kind" ? KIND_CONTEXT : undefined);
     const namespace = text(cfg, "namespace") ?? `slipway-${stack}`.toLowerCase().replace(/[^a-z0-9-]/g, "-").slice(0, 63);
@@ -101,7 +108,6 @@ export function validateKubernetes(cfg: Config, target: TargetName, stack: strin
     }
     // kind's node ports are bound to 127.0.0.1 (kind/cluster.yaml); elsewhere a public service
     // is open to the admin networks alone, so a platform with public services needs them.
-    const cidrs = target === "kind" ? [] : adminCidrs(cfg, problem);
     if (target === "kubernetes" && publicServices.length > 0 && (cfg.adminCidrs as readonly string[]).length === 0) {
         problem(
             "adminCidrs",
@@ -121,13 +127,11 @@ export function validateKubernetes(cfg: Config, target: TargetName, stack: strin
     };
 }
 
-export function validateAws(cfg: Config, target: TargetName, size: Size, problem: Report): AwsSettings | undefined {
+export function validateAws(cfg: Config, target: TargetName, size: Size, cidrs: readonly string[], problem: Report): AwsSettings | undefined {
     if (!AWS_TARGETS.includes(target)) return undefined;
     if ((cfg.adminCidrs as readonly string[]).length === 0) {
         problem("adminCidrs", "required on AWS: the networks (CIDRs) that operate the platform, e.g. [\"203.0.113.0/24\"]");
     }
-    // eks reports its problems with the Kubernetes settings, which read the same list.
-    const cidrs = target === "eks" ? adminCidrs(cfg, () => undefined) : adminCidrs(cfg, problem);
     const vpcCidr = cfg.vpcCidr as string;
     const prefix = Number(vpcCidr.split("/")[1]);
     if (!CIDR.test(vpcCidr) || prefix > 20 || prefix < 16) problem("vpcCidr", `${JSON.stringify(vpcCidr)} is not an IPv4 CIDR from /16 to /20`);

@@ -8,11 +8,11 @@
 import { PlatformSpec, ServiceSpec, SIZES, Size, TARGETS, TargetName } from "../model";
 import { exposureProblems, privilegedHostPorts } from "./exposure";
 import { assignHostPorts, dependencyOrder, edgeProblems, findCycles } from "./graph";
-import { isSet, NS, targetMismatches, typeProblems, withDefaults } from "./keys";
+import { isSet, KEYS, NS, targetMismatches, typeProblems, withDefaults } from "./keys";
 import { nameCollisions } from "./names";
 import { overrideProblems } from "./overrides";
 import { mergeServices, TypeInfo, validateService } from "./services";
-import { validateAws, validateKubernetes } from "./target-settings";
+import { adminCidrs, validateAws, validateKubernetes } from "./target-settings";
 import { isObject, Report } from "./util";
 
 export { NS } from "./keys";
@@ -81,8 +81,10 @@ export function validate(input: ValidationInput): ValidationResult {
     privilegedHostPorts(services, hostPorts, known ? target : undefined, problem);
     const seeds = validateSeeds(cfg.seeds as Record<string, unknown>, byName, input, problem);
     const publicServices = services.filter((s) => s.public).map((s) => s.name);
-    const kubernetes = known ? validateKubernetes(cfg, target!, input.stack, publicServices, problem) : undefined;
-    const aws = known ? validateAws(cfg, target!, (SIZES as readonly unknown[]).includes(size) ? size : "small", problem) : undefined;
+    // Checked once, for every target that reads it (kubernetes, eks, ec2; eks twice over).
+    const cidrs = known && (KEYS.adminCidrs.targets as readonly string[]).includes(target!) ? adminCidrs(cfg, problem) : [];
+    const kubernetes = known ? validateKubernetes(cfg, target!, input.stack, publicServices, cidrs, problem) : undefined;
+    const aws = known ? validateAws(cfg, target!, (SIZES as readonly unknown[]).includes(size) ? size : "small", cidrs, problem) : undefined;
 
     if (problems.length > 0) return { ok: false, problems };
     return {

@@ -48,8 +48,6 @@ export interface KubernetesOptions {
     readonly provider?: k8s.Provider;
     /** Annotations of LoadBalancer Services (which load balancer, in which subnets). */
     readonly loadBalancerAnnotations?: Record<string, string>;
-    /** Who may reach LoadBalancer Services and Ingresses; slipway:adminCidrs when unset. */
-    readonly loadBalancerSourceRanges?: readonly string[];
     /** Services run outside the cluster (managed equivalents): where their consumers may connect. */
     readonly external?: ReadonlyMap<string, ExternalPeer>;
     /** Annotations of a service account of its own for a workload that needs a cloud identity. */
@@ -89,7 +87,7 @@ export class KubernetesTarget implements Materializer {
     ) {
         this.settings = spec.kubernetes!;
         this.loadBalancerAnnotations = opts.loadBalancerAnnotations ?? {};
-        this.adminCidrs = opts.loadBalancerSourceRanges ?? this.settings.adminCidrs;
+        this.adminCidrs = this.settings.adminCidrs;
         this.ports = portSpecs(spec);
         this.external = opts.external ?? new Map();
         this.serviceAccount = opts.serviceAccount ?? (() => undefined);

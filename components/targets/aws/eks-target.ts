@@ -99,7 +99,6 @@ export class EksTarget implements Materializer {
                 "service.beta.kubernetes.io/aws-load-balancer-type": "nlb",
                 "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
             },
-            loadBalancerSourceRanges: settings.adminCidrs,
             loadBalancerTls: settings.certificateArn ? nlbTlsAnnotations(settings.certificateArn) : undefined,
             external: this.external,
             storageClass: storageClass ? { name: EKS_STORAGE_CLASS, resource: storageClass } : undefined,
