@@ -8,6 +8,7 @@ import { Deployed, Materializer } from "../../service";
 import { DockerTarget } from "../docker";
 import { tagWithIdentity } from "../identity";
 import { createHost, SSH_USER } from "./ec2";
+import { awsAccount } from "./account";
 import { createNetwork } from "./network";
 import { sealEnvironment, vaultKey, vaultSealUser } from "./seal";
 
@@ -23,11 +24,12 @@ export class Ec2Target implements Materializer {
         const name = `${spec.project}-${spec.stack}`;
         // Every AWS resource of the target carries the stack's tags (targets/identity.ts).
         const opts = { parent, transformations: [tagWithIdentity(spec)] };
-        const network = createNetwork(name, settings, undefined, opts);
-        this.region = aws.getRegionOutput({}, opts).region;
+        const account = awsAccount(opts);
+        this.region = account.region;
+        const network = createNetwork(name, settings, undefined, account, opts);
         this.sealKey = vaultKey(spec, name, opts);
         const publicPorts = Object.values(spec.hostPorts).flatMap((ports) => Object.values(ports));
-        const host = createHost(name, settings, network, publicPorts, opts);
+        const host = createHost(name, settings, network, publicPorts, account, opts);
         this.address = host.address;
         this.sealCredentials = this.sealKey ? vaultSealUser(name, this.sealKey, host.address, opts) : undefined;
         const dockerHost = pulumi.interpolate`ssh://${SSH_USER}@${host.address}`;

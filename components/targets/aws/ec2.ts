@@ -7,6 +7,7 @@ import * as aws from "@pulumi/aws";
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { AwsSettings } from "../../model";
+import { AwsAccount } from "./account";
 import { Network } from "./network";
 
 export interface Host {
@@ -33,6 +34,7 @@ export function createHost(
     network: Network,
     /** Host ports the platform publishes: open to the admin CIDRs only. */
     publicPorts: readonly number[],
+    account: AwsAccount,
     opts: pulumi.ComponentResourceOptions,
 ): Host {
     const fromAdmins = (port: number, description: string) => ({ protocol: "tcp", fromPort: port, toPort: port, cidrBlocks: [...settings.adminCidrs], description });
@@ -59,7 +61,7 @@ export function createHost(
     );
     new aws.iam.RolePolicyAttachment(
         "host-ssm",
-        { role: role.name, policyArn: pulumi.interpolate`arn:${aws.getPartitionOutput().partition}:iam::aws:policy/AmazonSSMManagedInstanceCore` },
+        { role: role.name, policyArn: pulumi.interpolate`arn:${account.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore` },
         opts,
     );
     const profile = new aws.iam.InstanceProfile("host", { role: role.name }, opts);

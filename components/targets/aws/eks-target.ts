@@ -12,6 +12,7 @@ import { identityLabels, tagWithIdentity } from "../identity";
 import { ExternalPeer, KubernetesTarget } from "../kubernetes";
 import { createEks, Eks, serviceAccountRole } from "./eks";
 import { ApiEndpoint, createEndpoints, Endpoints } from "./endpoints";
+import { awsAccount } from "./account";
 import { ManagedServices } from "./managed";
 import { stackName } from "./names";
 import { createNetwork } from "./network";
@@ -58,12 +59,13 @@ export class EksTarget implements Materializer {
         const name = stackName(spec);
         // Every AWS resource of the target carries the stack's tags (targets/identity.ts).
         const opts = (this.opts = { parent, transformations: [tagWithIdentity(spec)] });
-        this.region = aws.getRegionOutput({}, opts).region;
-        const network = createNetwork(name, settings, name, opts);
-        const eks = (this.eks = createEks(name, settings, network, this.region, opts));
+        const account = awsAccount(opts);
+        this.region = account.region;
+        const network = createNetwork(name, settings, name, account, opts);
+        const eks = (this.eks = createEks(name, settings, network, account, opts));
         this.sealKey = vaultKey(spec, name, opts);
         const clients = eks.cluster.vpcConfig.clusterSecurityGroupId;
-        if (settings.managedServices) this.managed = new ManagedServices(name, spec.size, settings, network, clients, this.region, opts);
+        if (settings.managedServices) this.managed = new ManagedServices(name, spec.size, settings, network, clients, account, opts);
         // STS for every role a pod assumes (Vault's, S3 consumers'), KMS for Vault's seal.
         const s3Consumers = settings.managedServices && spec.services.some((s) => s.type === "minio" && spec.services.some((c) => c.uses.includes(s.name)));
         const apis: ApiEndpoint[] = [...(this.sealKey || s3Consumers ? (["sts"] as const) : []), ...(this.sealKey ? (["kms"] as const) : [])];

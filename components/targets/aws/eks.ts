@@ -5,6 +5,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AwsSettings } from "../../model";
+import { AwsAccount } from "./account";
 import { LOG_RETENTION_DAYS } from "./flow-logs";
 import { Network } from "./network";
 
@@ -28,15 +29,16 @@ const assumeRole = (service: string) => JSON.stringify({
     Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }],
 });
 
-const managedPolicy = (name: string) => pulumi.interpolate`arn:${aws.getPartitionOutput().partition}:iam::aws:policy/${name}`;
+const managedPolicy = (partition: pulumi.Output<string>, name: string) => pulumi.interpolate`arn:${partition}:iam::aws:policy/${name}`;
 
 export function createEks(
     name: string,
     settings: AwsSettings,
     network: Network,
-    region: pulumi.Output<string>,
+    account: AwsAccount,
     opts: pulumi.ComponentResourceOptions,
 ): Eks {
+    const { partition, region } = account;
     const protect = { ...opts, protect: settings.protectData };
     const secretsKey = new aws.kms.Key(
         "eks-secrets",
@@ -44,7 +46,7 @@ export function createEks(
         protect,
     );
     const clusterRole = new aws.iam.Role("eks-cluster", { assumeRolePolicy: assumeRole("eks.amazonaws.com") }, opts);
-    const clusterPolicy = new aws.iam.RolePolicyAttachment("eks-cluster", { role: clusterRole.name, policyArn: managedPolicy("AmazonEKSClusterPolicy") }, opts);
+    const clusterPolicy = new aws.iam.RolePolicyAttachment("eks-cluster", { role: clusterRole.name, policyArn: managedPolicy(partition, "AmazonEKSClusterPolicy") }, opts);
     // Created first so the control-plane logs have a retention instead of living forever.
     const logs = new aws.cloudwatch.LogGroup("eks-logs", { name: `/aws/eks/${name}/cluster`, retentionInDays: LOG_RETENTION_DAYS }, opts);
 
@@ -74,7 +76,7 @@ export function createEks(
         "AmazonEKS_CNI_Policy",
         "AmazonEC2ContainerRegistryReadOnly",
         "AmazonSSMManagedInstanceCore",
-    ].map((p) => new aws.iam.RolePolicyAttachment(`eks-node-${p.split("/").pop()}`, { role: nodeRole.name, policyArn: managedPolicy(p) }, opts));
+    ].map((p) => new aws.iam.RolePolicyAttachment(`eks-node-${p.split("/").pop()}`, { role: nodeRole.name, policyArn: managedPolicy(partition, p) }, opts));
 
     const launchTemplate = new aws.ec2.LaunchTemplate(
         "eks-node",
@@ -112,7 +114,7 @@ export function createEks(
     // of its own (IRSA): with the nodes' IMDS hop limit at 1, pods cannot reach the node role
     // (aws-ebs-csi-driver docs/install.md, "IMDS"), so without a role of its own it provisions nothing.
     const ebsRole = serviceAccountRole("ebs-csi", { oidc }, "kube-system", "ebs-csi-controller-sa", undefined, opts);
-    new aws.iam.RolePolicyAttachment("ebs-csi", { role: ebsRole.name, policyArn: managedPolicy("service-role/AmazonEBSCSIDriverPolicy") }, opts);
+    new aws.iam.RolePolicyAttachment("ebs-csi", { role: ebsRole.name, policyArn: managedPolicy(partition, "service-role/AmazonEBSCSIDriverPolicy") }, opts);
     const ebsCsi = new aws.eks.Addon(
         "ebs-csi",
         { clusterName: cluster.name, addonName: "aws-ebs-csi-driver", serviceAccountRoleArn: ebsRole.arn },

@@ -3,14 +3,10 @@
 // stripped of every rule, so nothing that lands in it by default can talk to anything.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { AwsAccount } from "./account";
 
 /** How long CloudWatch keeps the platform's logs (flow logs, RDS logs, EKS control plane). */
 export const LOG_RETENTION_DAYS = 90;
-
-/** The account and partition the stack deploys into, for ARNs and confused-deputy conditions. */
-export function account(opts: pulumi.InvokeOptions) {
-    return { id: aws.getCallerIdentityOutput({}, opts).accountId, partition: aws.getPartitionOutput({}, opts).partition };
-}
 
 /**
  * VPC flow logs of accepted and rejected traffic, to a log group of their own with a retention.
@@ -18,9 +14,8 @@ export function account(opts: pulumi.InvokeOptions) {
  * flow logs may assume it (AWS VPC User Guide, "IAM role for publishing flow logs to CloudWatch
  * Logs": the logs:* actions, and aws:SourceAccount / aws:SourceArn against the confused deputy).
  */
-export function flowLogs(name: string, vpc: aws.ec2.Vpc, opts: pulumi.ComponentResourceOptions): aws.ec2.FlowLog {
-    const { id: accountId, partition } = account(opts);
-    const region = aws.getRegionOutput({}, opts).region;
+export function flowLogs(name: string, vpc: aws.ec2.Vpc, account: AwsAccount, opts: pulumi.ComponentResourceOptions): aws.ec2.FlowLog {
+    const { id: accountId, partition, region } = account;
     const group = new aws.cloudwatch.LogGroup("vpc-flow-logs", { name: `/aws/vpc/${name}/flow-logs`, retentionInDays: LOG_RETENTION_DAYS }, opts);
     const role = new aws.iam.Role(
         "vpc-flow-logs",

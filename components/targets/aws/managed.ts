@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Credentials, secretInterpolate } from "../../catalog/types";
 import { POSTGRES_DB, POSTGRES_USER } from "../../catalog/postgres";
 import { AwsSettings, Connection, ServiceSpec, Size } from "../../model";
+import { AwsAccount } from "./account";
 import { LOG_RETENTION_DAYS } from "./flow-logs";
 import { cacheId, rdsIdentifier } from "./names";
 import { Network } from "./network";
@@ -40,7 +41,7 @@ export class ManagedServices {
         private readonly network: Network,
         /** The security group of the clients (the EKS cluster's): the only source let in. */
         private readonly clientSecurityGroup: pulumi.Input<string>,
-        private readonly region: pulumi.Output<string>,
+        private readonly account: AwsAccount,
         private readonly opts: pulumi.ComponentResourceOptions,
     ) {}
 
@@ -172,8 +173,8 @@ export class ManagedServices {
     }
 
     private s3(spec: ServiceSpec, base: pulumi.CustomResourceOptions): Managed {
-        const { bucket, ready } = s3Bucket(this.name, spec, this.settings, base);
-        const host = pulumi.interpolate`s3.${this.region}.amazonaws.com`;
+        const { bucket, ready } = s3Bucket(this.name, spec, this.settings, this.account, base);
+        const host = pulumi.interpolate`s3.${this.account.region}.amazonaws.com`;
         return {
             // No username and no password: consumers authenticate as the IAM role of their own
             // service account (IRSA), which the EKS pod identity webhook hands the AWS SDKs as

@@ -5,6 +5,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AwsSettings } from "../../model";
+import { AwsAccount } from "./account";
 import { flowLogs, lockDefaultSecurityGroup } from "./flow-logs";
 
 export interface Network {
@@ -26,7 +27,7 @@ export function subnetCidr(cidr: string, newBits: number, index: number): string
     return `${[24, 16, 8, 0].map((s) => Math.floor(start / 2 ** s) % 256).join(".")}/${prefix}`;
 }
 
-export function createNetwork(name: string, settings: AwsSettings, clusterName: string | undefined, opts: pulumi.ComponentResourceOptions): Network {
+export function createNetwork(name: string, settings: AwsSettings, clusterName: string | undefined, account: AwsAccount, opts: pulumi.ComponentResourceOptions): Network {
     const zones = aws.getAvailabilityZonesOutput({ state: "available" }, opts);
     const vpc = new aws.ec2.Vpc("vpc", { cidrBlock: settings.vpcCidr, enableDnsHostnames: true, enableDnsSupport: true, tags: { Name: name } }, opts);
     const igw = new aws.ec2.InternetGateway("igw", { vpcId: vpc.id, tags: { Name: name } }, opts);
@@ -79,7 +80,7 @@ export function createNetwork(name: string, settings: AwsSettings, clusterName: 
         privateSubnets.push(priv);
         privateRouteTables.push(routes);
     }
-    flowLogs(name, vpc, opts);
+    flowLogs(name, vpc, account, opts);
     lockDefaultSecurityGroup(name, vpc, opts);
     return { vpc, publicSubnets, privateSubnets, privateCidrs, privateRouteTables };
 }

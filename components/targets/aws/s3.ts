@@ -5,7 +5,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AwsSettings, ServiceSpec } from "../../model";
-import { account } from "./flow-logs";
+import { AwsAccount } from "./account";
 import { awsName } from "./names";
 
 /** Where access logs go in the log bucket. */
@@ -35,9 +35,9 @@ export interface Bucket {
     readonly ready: pulumi.Resource[];
 }
 
-export function s3Bucket(stack: string, spec: ServiceSpec, s: AwsSettings, base: pulumi.CustomResourceOptions): Bucket {
+export function s3Bucket(stack: string, spec: ServiceSpec, s: AwsSettings, account: AwsAccount, base: pulumi.CustomResourceOptions): Bucket {
     const o = { ...base, protect: s.protectData };
-    const { id: accountId } = account(base);
+    const accountId = account.id;
     const bucket = new aws.s3.Bucket(`${spec.name}-bucket`, { bucketPrefix: `${awsName(`${stack}-${spec.name}`, 36)}-`, forceDestroy: !s.protectData }, o);
     blockPublic(`${spec.name}-bucket`, bucket, base);
     new aws.s3.BucketServerSideEncryptionConfiguration(
