@@ -24,6 +24,9 @@ import { FileSpec } from "../model";
 import { SMALL_LIMITS } from "./docker-limits";
 
 /** The directories that hold the files, in order of first appearance. */
+/** Files as the provider copies them into a container at create: secret ones stay secret. */
+export const uploadsOf = (files: readonly FileSpec[]) => files.map((f) => ({ file: f.path, content: f.secret ? pulumi.secret(f.content) : f.content }));
+
 export function fileDirectories(files: readonly FileSpec[]): string[] {
     return [...new Set(files.map((f) => path.posix.dirname(f.path)))];
 }
@@ -70,7 +73,7 @@ export function fileVolumes(a: FileVolumeArgs): FileVolumes {
             securityOpts: ["no-new-privileges:true"],
             networkMode: "none",
             mounts: volumes.map(({ dir, volume }) => ({ type: "volume", source: volume.name, target: dir })),
-            uploads: a.files.map((f) => ({ file: f.path, content: f.secret ? pulumi.secret(f.content) : f.content })),
+            uploads: uploadsOf(a.files),
             // Created, never started: the uploads are done at create.
             start: false,
             mustRun: false,

@@ -31,7 +31,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { clientPorts, PlatformSpec, Probe, SecretRef, Task, Workload } from "../model";
 import { identityLabels } from "./identity";
 import { Deployed, Materializer } from "../service";
-import { fileVolumes } from "./docker-files";
+import { fileVolumes, uploadsOf } from "./docker-files";
 import { scratchTmpfs, SERVICE_PIDS_LIMIT, SMALL_LIMITS, TASK_LIMITS } from "./docker-limits";
 import { limitPids, runOnce } from "./docker-run";
 import { HELPER_IMAGE } from "./images";
@@ -181,7 +181,7 @@ export class DockerTarget implements Materializer {
                     tmpfs: Object.fromEntries(w.scratch.map((p) => [p, scratchTmpfs(w.user)])),
                     mounts: [...mounts, ...(files?.mounts ?? [])],
                     volumes: w.hostAccess?.mounts.map((m) => ({ hostPath: m.hostPath, containerPath: m.path, readOnly: true })),
-                    uploads: viaVolumes ? [] : w.files.map((f) => ({ file: f.path, content: f.secret ? pulumi.secret(f.content) : f.content })),
+                    uploads: viaVolumes ? [] : uploadsOf(w.files),
                     networksAdvanced: networks,
                     ports: w.public ? this.ports(w) : [],
                     healthcheck: {
@@ -237,7 +237,7 @@ export class DockerTarget implements Materializer {
                 // Read-only unless a file is copied in (a seed), which a read-only root refuses.
                 readOnly: t.files.length === 0,
                 tmpfs: { "/tmp": scratchTmpfs(t.user) },
-                uploads: t.files.map((f) => ({ file: f.path, content: f.secret ? pulumi.secret(f.content) : f.content })),
+                uploads: uploadsOf(t.files),
                 networksAdvanced: [{ name: this.network.name }, ...t.reaches.flatMap((n) => (this.ownNetworks.has(n) ? [{ name: this.ownNetworks.get(n)!.name }] : []))],
                 memory: TASK_LIMITS.memory,
                 cpus: TASK_LIMITS.cpus,
