@@ -23,10 +23,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { FileSpec } from "../model";
 import { SMALL_LIMITS } from "./docker-limits";
 
-/** The directories that hold the files, in order of first appearance. */
 /** Files as the provider copies them into a container at create: secret ones stay secret. */
 export const uploadsOf = (files: readonly FileSpec[]) => files.map((f) => ({ file: f.path, content: f.secret ? pulumi.secret(f.content) : f.content }));
 
+/** The directories that hold the files, in order of first appearance. */
 export function fileDirectories(files: readonly FileSpec[]): string[] {
     return [...new Set(files.map((f) => path.posix.dirname(f.path)))];
 }
