@@ -1,6 +1,9 @@
-// One evaluation for the benchmark, loaded the way Pulumi's nodejs runtime loads the program
-// with TypeScript off: a plain require of bin/index.js. Prints {ms, resources} on its last line.
-//   node scripts/bench/child.js <stack> '<config JSON>'
+// One evaluation for the benchmark, loaded the way Pulumi's nodejs runtime loads the program.
+// By default with TypeScript off: a plain require of bin/index.js. With a ts-node loader
+// (scripts/bench/loaders.js), from the TypeScript sources as run.js loads a TypeScript program
+// (@pulumi/pulumi cmd/run/run.js: ts-node registered with the project's tsconfig and these
+// compiler options). Prints {ms, resources, packages} on its last line.
+//   node scripts/bench/child.js <stack> '<config JSON>' [built|typecheck|transpile-only|swc]
 "use strict";
 const started = process.hrtime.bigint();
 const path = require("path");
@@ -8,11 +11,25 @@ const pulumi = require("@pulumi/pulumi");
 const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings");
 const { setMocks } = require("./mocks");
 
+const root = path.join(__dirname, "..", "..");
+
+/** The program's module, as the loader `mode` would load it. */
+function load(mode) {
+    if (mode === "built") return require(path.join(root, "bin", "index.js"));
+    require("ts-node").register({
+        transpileOnly: mode !== "typecheck",
+        swc: mode === "swc",
+        project: path.join(root, "tsconfig.json"),
+        compilerOptions: { target: "ES2020", module: "nodenext", moduleResolution: "nodenext", sourceMap: "true" },
+    });
+    return require(path.join(root, "index.ts"));
+}
+
 (async () => {
-    const [stack, config] = process.argv.slice(2);
+    const [stack, config, mode = "built"] = process.argv.slice(2);
     const count = await setMocks(pulumi, stack);
     pulumi.runtime.setAllConfig(JSON.parse(config));
-    const program = require(path.join(__dirname, "..", "..", "bin", "index.js"));
+    const program = load(mode);
     await Promise.all(Object.values(program).filter((o) => pulumi.Output.isInstance(o)).map((o) => o.promise()));
     await waitForRPCs();
     const packages = [...new Set(Object.keys(require.cache).map((p) => /node_modules\/(@pulumi\/[a-z]+)\//.exec(p)?.[1]).filter(Boolean))].sort();

@@ -29,9 +29,9 @@ try {
     swc = false;
 }
 const loaders = [
-    { name: "ts-node, type-check (Pulumi's default)", args: [path.join(__dirname, "child-ts.js"), "typecheck", STACK, config] },
-    { name: "ts-node, transpile-only (= noCheck)", args: [path.join(__dirname, "child-ts.js"), "transpile-only", STACK, config] },
-    ...(swc ? [{ name: "ts-node with swc", args: [path.join(__dirname, "child-ts.js"), "swc", STACK, config] }] : []),
+    { name: "ts-node, type-check (Pulumi's default)", args: [path.join(__dirname, "child.js"), STACK, config, "typecheck"] },
+    { name: "ts-node, transpile-only (= noCheck)", args: [path.join(__dirname, "child.js"), STACK, config, "transpile-only"] },
+    ...(swc ? [{ name: "ts-node with swc", args: [path.join(__dirname, "child.js"), STACK, config, "swc"] }] : []),
     { name: "precompiled JavaScript (bin/index.js)", args: [path.join(__dirname, "child.js"), STACK, config] },
 ];
 
