@@ -56,6 +56,33 @@ describe("the program's build", function () {
         assert.equal(out.endpoints.grafana, "http://127.0.0.1:3000");
         assert.equal(out.tsNode, false, "ts-node is never loaded");
         assert.equal(out.sources, 0);
+        assert.equal(out.yaml, false, "no YAML parser is loaded: the platforms come parsed with the build");
+    });
+
+    it("carries the bundled platform definitions parsed, as the program parses them from source", () => {
+        const built = JSON.parse(fs.readFileSync(path.join(dir, "bin/platforms.json"), "utf8"));
+        const names = fs.readdirSync(path.join(dir, "platforms")).map((f) => path.basename(f, ".yaml")).sort();
+        assert.deepEqual(Object.keys(built).sort(), names);
+        for (const name of names) assert.deepEqual(built[name], YAML.parse(fs.readFileSync(path.join(dir, "platforms", `${name}.yaml`), "utf8")), name);
+    });
+
+    it("refuses a build older than a platform definition, and stops on a definition JSON cannot carry", () => {
+        fs.appendFileSync(path.join(dir, "platforms/demo.yaml"), "\n# changed after the build\n");
+        const r = runBuilt(dir);
+        assert.equal(r.status, 1);
+        assert.match(r.stderr, /older than its sources .*run `npm run build`/);
+        assert.equal(build(dir).status, 0);
+        assert.equal(runBuilt(dir).status, 0, "built again, it runs");
+
+        const bad = path.join(dir, "platforms/odd.yaml");
+        fs.writeFileSync(bad, "services:\n  api: { type: app, port: .nan }\n");
+        try {
+            const refused = build(dir);
+            assert.deepEqual([refused.status, refused.stderr], [1, "platforms/odd.yaml: holds a value JSON cannot carry (.inf or .nan?)\n"]);
+        } finally {
+            fs.rmSync(bad);
+        }
+        assert.equal(build(dir).status, 0);
     });
 
     it("loads only the provider packages a stack's target needs: never @pulumi/aws off AWS, nor @pulumi/command on eks", () => {

@@ -5,29 +5,33 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import * as YAML from "yaml";
 import { PlatformSpec } from "../model";
 import { parseConfigText } from "./keys";
-import { PROJECT_DIR } from "./project-dir";
+import { BUILT_PLATFORMS, PLATFORM_FILE, PROJECT_DIR } from "./project-dir";
 import { TypeInfo } from "./services";
 import { validate } from "./validate";
 
 export const PLATFORMS_DIR = path.join(PROJECT_DIR, "platforms");
 
 /**
- * Bundled platform definitions by name (`platforms/<name>.yaml`). Each is read and parsed when
- * first asked for: a stack uses one, and parsing them all costs more than the rest of the config.
+ * Bundled platform definitions by name (`platforms/<name>.yaml`). Run from the build (bin/), the
+ * build's parsed copy (scripts/build.js; components/fresh-build.ts refuses a build older than the
+ * YAML), so a run loads no YAML parser. Run from the TypeScript sources (the tests), the YAML
+ * itself, each file parsed when first asked for.
  */
 export function loadPlatforms(dir = PLATFORMS_DIR): Record<string, unknown> {
+    if (dir === PLATFORMS_DIR && __filename.endsWith(".js")) {
+        return JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, BUILT_PLATFORMS), "utf8")) as Record<string, unknown>;
+    }
     const out: Record<string, unknown> = {};
     if (!fs.existsSync(dir)) return out;
     for (const file of fs.readdirSync(dir).sort()) {
-        const m = /^([a-z0-9-]+)\.ya?ml$/.exec(file);
+        const m = PLATFORM_FILE.exec(file);
         if (!m) continue;
         let parsed: unknown;
         Object.defineProperty(out, m[1], {
             enumerable: true,
-            get: () => (parsed ??= YAML.parse(fs.readFileSync(path.join(dir, file), "utf8"))),
+            get: () => (parsed ??= (require("yaml") as typeof import("yaml")).parse(fs.readFileSync(path.join(dir, file), "utf8"))),
         });
     }
     return out;

@@ -12,3 +12,9 @@ export function findProjectDir(from: string = __dirname): string {
 }
 
 export const PROJECT_DIR = findProjectDir();
+
+/** A bundled platform definition's file name, in platforms/: its name is the platform's. */
+export const PLATFORM_FILE = /^([a-z0-9-]+)\.ya?ml$/;
+
+/** Where the build keeps the bundled platform definitions, parsed (scripts/build.js): `{ <name>: <definition> }`. */
+export const BUILT_PLATFORMS = path.join("bin", "platforms.json");

@@ -1,7 +1,7 @@
 // Grafana provisioning generated from the platform: its data sources (Prometheus for metrics,
 // Jaeger for traces), and one dashboard of the platform's services, provisioned from files.
-import * as YAML from "yaml";
 import { CADVISOR_LABELS } from "./prometheus-rules";
+import { toYaml } from "./yaml";
 
 export interface DataSource {
     readonly name: string;
@@ -25,7 +25,7 @@ export const DASHBOARD_FILE = `${DASHBOARDS_DIR}/platform.json`;
  * default, so only one file may claim it).
  */
 export function grafanaDataSources(sources: readonly DataSource[], opts: { isDefault?: boolean } = {}): string {
-    return YAML.stringify({
+    return toYaml({
         apiVersion: 1,
         datasources: sources.map((s, i) => ({
             name: s.name,
@@ -41,7 +41,7 @@ export function grafanaDataSources(sources: readonly DataSource[], opts: { isDef
 
 /** The dashboard provider: dashboards are files, changed by Slipway only. */
 export function grafanaDashboardProvider(): string {
-    return YAML.stringify({
+    return toYaml({
         apiVersion: 1,
         providers: [
             {

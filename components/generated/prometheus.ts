@@ -2,9 +2,9 @@
 // exposes metrics, carrying the credentials its endpoint requires, and the alert rules file
 // (each type's rules are in prometheus-rules.ts).
 import * as pulumi from "@pulumi/pulumi";
-import * as YAML from "yaml";
 import { MetricsSpec } from "../model";
 import { ruleGroupName, RuleScope, TYPE_RULES } from "./prometheus-rules";
+import { toYaml } from "./yaml";
 
 export interface ScrapeTarget {
     readonly name: string;
@@ -32,7 +32,7 @@ export function prometheusConfig(targets: readonly ScrapeTarget[], alertmanagers
         })),
     );
     return pulumi.all(jobs).apply((scrape_configs) =>
-        YAML.stringify({
+        toYaml({
             global: { scrape_interval: "15s", evaluation_interval: "15s" },
             rule_files: [RULES_FILE],
             ...(alertmanagers.length ? { alerting: { alertmanagers: [{ static_configs: [{ targets: [...alertmanagers] }] }] } } : {}),
@@ -48,7 +48,7 @@ export function prometheusConfig(targets: readonly ScrapeTarget[], alertmanagers
  */
 export function prometheusRules(targets: readonly { readonly type: string }[] = [], scope?: RuleScope): string {
     const types = [...new Set(targets.map((t) => t.type))].filter((t) => TYPE_RULES[t]);
-    return YAML.stringify({
+    return toYaml({
         groups: [
             {
                 name: "slipway",
@@ -77,5 +77,5 @@ export function prometheusRules(targets: readonly { readonly type: string }[] = 
             },
             ...types.map((type) => ({ name: ruleGroupName(type), rules: TYPE_RULES[type](scope) })),
         ],
-    }, { lineWidth: 0 });
+    });
 }

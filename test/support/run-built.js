@@ -27,6 +27,8 @@ const pulumi = require(require.resolve("@pulumi/pulumi", { paths: [projectDir] }
         // serializer), so that is part of every Pulumi program's cost; ts-node is not.
         tsNode: loaded.some((p) => /node_modules[\\/]ts-node[\\/]/.test(p)),
         sources: loaded.filter((p) => p.endsWith(".ts")).length,
+        // The platform definitions come parsed with the build (bin/platforms.json).
+        yaml: loaded.some((p) => /node_modules[\\/]yaml[\\/]/.test(p)),
     }));
 })().catch((e) => {
     console.error(e.message);
