@@ -85,24 +85,36 @@ describe("the program's build", function () {
         assert.equal(build(dir).status, 0);
     });
 
+    /** Runs one of the benchmark's scripts on the copy's build, under the test doubles; returns its last line. */
+    let mocks: string | undefined;
+    const bench = (script: string, args: string[], env: Record<string, string> = {}) => {
+        if (!mocks) {
+            fs.mkdirSync(path.join(dir, "doubles"));
+            // eslint-disable-next-line @typescript-eslint/no-var-requires
+            mocks = require("../scripts/bench/doubles")(ROOT, path.join(dir, "doubles")) as string;
+        }
+        const r = spawnSync(process.execPath, [path.join(dir, "scripts/bench", script), ...args], { encoding: "utf8", env: { ...process.env, SLIPWAY_BENCH_DOUBLES: mocks, ...env } });
+        assert.equal(r.status, 0, r.stderr);
+        return JSON.parse(r.stdout.trim().split("\n").pop()!);
+    };
+
     it("loads only the provider packages a stack's target needs: never @pulumi/aws off AWS, nor @pulumi/command on eks", () => {
-        // The benchmark's child loads the build as Pulumi would, under the test doubles, and
-        // reports the @pulumi packages it loaded.
-        const doubles = path.join(dir, "doubles");
-        fs.mkdirSync(doubles);
-        // eslint-disable-next-line @typescript-eslint/no-var-requires
-        const mocks: string = require("../scripts/bench/doubles")(ROOT, doubles);
-        const packages = (stack: string) => {
-            const r = spawnSync(process.execPath, [path.join(dir, "scripts/bench/child.js"), stack, JSON.stringify(loadStack(dir, stack).config)], {
-                encoding: "utf8",
-                env: { ...process.env, SLIPWAY_BENCH_DOUBLES: mocks },
-            });
-            assert.equal(r.status, 0, r.stderr);
-            return JSON.parse(r.stdout.trim().split("\n").pop()!).packages;
-        };
+        // The benchmark's child loads the build as Pulumi would and reports the @pulumi packages it loaded.
+        const packages = (stack: string) => bench("child.js", [stack, JSON.stringify(loadStack(dir, stack).config)]).packages;
         assert.deepEqual(packages("dev"), ["@pulumi/command", "@pulumi/docker", "@pulumi/pulumi", "@pulumi/random"]);
         assert.deepEqual(packages("staging"), ["@pulumi/kubernetes", "@pulumi/pulumi", "@pulumi/random", "@pulumi/tls"]);
         assert.deepEqual(packages("prod"), ["@pulumi/aws", "@pulumi/kubernetes", "@pulumi/pulumi", "@pulumi/random", "@pulumi/tls"]);
+    });
+
+    it("the benchmark's replay floor registers every resource each shipped stack registered", () => {
+        for (const stack of ["dev", "staging", "prod"]) {
+            const recording = path.join(dir, `${stack}.recording.json`);
+            const program = bench("child.js", [stack, JSON.stringify(loadStack(dir, stack).config)], { SLIPWAY_BENCH_RECORD: recording });
+            const recorded: { type: string; name: string }[] = JSON.parse(fs.readFileSync(recording, "utf8"));
+            assert.equal(recorded.length, program.resources, stack);
+            const replayed = bench("floor.js", [stack, "replay", recording, ...program.packages]);
+            assert.equal(replayed.resources, program.resources, stack);
+        }
     });
 
     it("refuses a build older than its sources, and says to run npm run build", () => {

@@ -2,7 +2,8 @@
 // By default with TypeScript off: a plain require of bin/index.js. With a ts-node loader
 // (scripts/bench/loaders.js), from the TypeScript sources as run.js loads a TypeScript program
 // (@pulumi/pulumi cmd/run/run.js: ts-node registered with the project's tsconfig and these
-// compiler options). Prints {ms, resources, packages} on its last line.
+// compiler options). Prints {ms, resources, packages} on its last line. With SLIPWAY_BENCH_RECORD
+// set, also writes every registration there (an untimed run, for the replay floor).
 //   node scripts/bench/child.js <stack> '<config JSON>' [built|typecheck|transpile-only|swc]
 "use strict";
 const started = process.hrtime.bigint();
@@ -27,13 +28,15 @@ function load(mode) {
 
 (async () => {
     const [stack, config, mode = "built"] = process.argv.slice(2);
-    const count = await setMocks(pulumi, stack);
+    const record = process.env.SLIPWAY_BENCH_RECORD ? [] : undefined;
+    const count = await setMocks(pulumi, stack, record);
     pulumi.runtime.setAllConfig(JSON.parse(config));
     const program = load(mode);
     await Promise.all(Object.values(program).filter((o) => pulumi.Output.isInstance(o)).map((o) => o.promise()));
     await waitForRPCs();
     const packages = [...new Set(Object.keys(require.cache).map((p) => /node_modules\/(@pulumi\/[a-z]+)\//.exec(p)?.[1]).filter(Boolean))].sort();
     console.log(JSON.stringify({ ms: Number(process.hrtime.bigint() - started) / 1e6, resources: count(), packages }));
+    if (record) require("fs").writeFileSync(process.env.SLIPWAY_BENCH_RECORD, JSON.stringify(record));
 })().catch((e) => {
     console.error(e);
     process.exit(1);

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // The benchmark (npm run bench): how long one evaluation of the program takes, loaded the way
 // Pulumi runs it (its JavaScript build, TypeScript off), beside two floors measured in the same
-// run, interleaved: a program that loads the same @pulumi packages and registers one resource,
-// and one that registers as many resources as the program does (scripts/bench/floor.js).
+// run, interleaved (scripts/bench/floor.js): a program that loads the same @pulumi packages and
+// registers one resource, and a plain loop that registers exactly the resources the program
+// registered (recorded in one untimed run first), which is what the SDK alone costs for them.
 // Each figure is the wall time of a fresh node process, min and median of RUNS.
 // It prints measured numbers; it asserts nothing.
 "use strict";
@@ -33,9 +34,9 @@ function synthetic(target, n) {
     return cli.applyProjectConfig(project, `bench-${n}`, values).config;
 }
 
-function time(args) {
+function time(args, env = {}) {
     const started = process.hrtime.bigint();
-    const r = spawnSync(process.execPath, args, { encoding: "utf8", cwd: root, maxBuffer: 64 << 20 });
+    const r = spawnSync(process.execPath, args, { encoding: "utf8", cwd: root, maxBuffer: 64 << 20, env: { ...process.env, ...env } });
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     if (r.status !== 0) throw new Error(`${args.join(" ")} failed:\n${r.stderr}`);
     return { ms, ...JSON.parse(r.stdout.trim().split("\n").pop()) };
@@ -53,22 +54,22 @@ const stats = (xs) => {
 const f = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`);
 
 console.log(`slipway bench: ${os.cpus().length} × ${os.cpus()[0].model}, node ${process.version}, ${RUNS} runs each, wall time of a fresh process\n`);
-console.log("| case | resources | program min | program median | floor (1 resource) median | ratio | floor (as many resources) median | ratio |");
+console.log("| case | resources | program min | program median | floor (1 resource) median | ratio | floor (same resources, no program) median | ratio |");
 console.log("|---|---|---|---|---|---|---|---|");
 const results = [];
 for (const c of cases) {
     const program = [];
     const floor = [];
     const floorN = [];
-    let resources = 0;
-    let packages = [];
+    // One untimed run records what the program registers, for the replay floor.
+    const recording = path.join(doubles, `${c.stack}.json`);
+    const { resources, packages } = time([path.join(__dirname, "child.js"), c.stack, JSON.stringify(c.config)], { SLIPWAY_BENCH_RECORD: recording });
     for (let i = 0; i < RUNS; i++) {
-        const p = time([path.join(__dirname, "child.js"), c.stack, JSON.stringify(c.config)]);
-        program.push(p.ms);
-        resources = p.resources;
-        packages = p.packages;
+        program.push(time([path.join(__dirname, "child.js"), c.stack, JSON.stringify(c.config)]).ms);
         floor.push(time([path.join(__dirname, "floor.js"), c.stack, "1", ...packages]).ms);
-        floorN.push(time([path.join(__dirname, "floor.js"), c.stack, String(resources), ...packages]).ms);
+        const replayed = time([path.join(__dirname, "floor.js"), c.stack, "replay", recording, ...packages]);
+        if (replayed.resources !== resources) throw new Error(`${c.name}: the replay registered ${replayed.resources} resources, the program ${resources}`);
+        floorN.push(replayed.ms);
     }
     const ps = stats(program);
     const f1 = stats(floor);
