@@ -47,9 +47,11 @@ export class Platform extends pulumi.ComponentResource {
             if (managed) deployed.set(svc.name, svc.adopt(managed));
         }
         const peers = new Map([...services].map(([name, svc]) => [name, svc.peer()]));
+        const workloads = new Map(spec.services.map((s) => [s.name, services.get(s.name)!.describe(peers)]));
+        target.prepare?.(spec.services.filter((s) => !deployed.has(s.name)).map((s) => ({ workload: workloads.get(s.name)!, parent: services.get(s.name)! })));
         for (const s of spec.services) {
             const svc = services.get(s.name)!;
-            const workload = svc.describe(peers);
+            const workload = workloads.get(s.name)!;
             const managed = deployed.get(s.name);
             const after = s.uses.flatMap((used) => deployed.get(used)!.ready);
             const running = managed ?? svc.deploy(workload, target, after);

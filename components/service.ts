@@ -27,8 +27,16 @@ export interface Provisioned {
     readonly deployed: Deployed;
 }
 
+/** A workload before anything of it is made, with the component its resources belong to. */
+export interface PreparedWorkload {
+    readonly workload: Workload;
+    readonly parent: pulumi.ComponentResource;
+}
+
 /** A target's way of running workloads. */
 export interface Materializer {
+    /** Sees every workload it will deploy before the first (Docker makes the stack's data volumes and their hand-over). */
+    prepare?(workloads: readonly PreparedWorkload[]): void;
     deploy(workload: Workload, parent: pulumi.ComponentResource, after: readonly pulumi.Resource[]): Deployed;
     /** Runs a bootstrap job to completion; its resource is done when the job is. */
     runTask(task: Task, parent: pulumi.ComponentResource, after: readonly pulumi.Resource[]): pulumi.Resource;

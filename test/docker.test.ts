@@ -113,29 +113,41 @@ describe("docker target: the dev stack", () => {
             const uses: string[] = (stackUses(c.name) ?? []);
             for (const used of uses) assert.ok(c.dependsOn.includes(`${CONTAINER}::${used}`), `${c.name} should start after ${used}; depends on ${c.dependsOn}`);
             const hasVolume = (plain(c.inputs.mounts) ?? []).some((m: any) => !m.readOnly);
-            assert.equal(c.dependsOn.includes(`command:local:Command::${c.name}-volume-init-run`), hasVolume, `${c.name} waits for its volume-init run`);
+            assert.equal(c.dependsOn.includes("command:local:Command::volume-init-run"), hasVolume, `${c.name} waits for the volume hand-over`);
         }
         assert.ok(byName(run, "demo").dependsOn.includes(`${CONTAINER}::postgres`));
         assert.ok(byName(run, "gateway").dependsOn.includes(`${CONTAINER}::demo`));
         const containerDeps = byName(run, "postgres").dependsOn.filter((d) => d.startsWith(`${CONTAINER}::`));
         assert.deepEqual(containerDeps, [], "postgres uses nothing");
-        assert.ok(byName(run, "postgres").dependsOn.includes("command:local:Command::postgres-volume-init-run"));
+        assert.ok(byName(run, "postgres").dependsOn.includes("command:local:Command::volume-init-run"));
     });
 
-    it("hands each data volume to the service's own user before the service starts", () => {
-        for (const c of serviceContainers(run)) {
-            // Its data volumes; configuration files are mounted read-only.
-            const mounts = (plain(c.inputs.mounts) ?? []).filter((m: any) => !m.readOnly);
-            if (mounts.length === 0) continue;
-            const init = byName(run, `${c.name}-volume-init`);
-            assert.deepEqual(init.inputs.command, ["chown", c.inputs.user, ...mounts.map((m: any) => m.target)]);
-            assert.deepEqual(plain(init.inputs.mounts), mounts);
-            assert.equal(init.inputs.networkMode, "none");
-            assert.equal(init.inputs.start, false, "created, then run to completion by its Command");
-            assert.equal(init.inputs.mustRun, false);
-        }
+    it("hands each data volume to the service's own user before the service starts, in one container for the stack", () => {
         const init = containers(run).filter((c) => labels(c)["dev.slipway.role"] === "volume-init");
-        assert.deepEqual(init.map((c) => c.name).sort(), ["grafana-volume-init", "minio-volume-init", "postgres-volume-init", "prometheus-volume-init", "redis-volume-init", "vault-volume-init"]);
+        assert.deepEqual(init.map((c) => c.name), ["volume-init"]);
+        const [handOver] = init;
+        assert.equal(handOver.inputs.name, "slipway-dev-volume-init");
+        assert.equal(handOver.inputs.networkMode, "none");
+        assert.equal(handOver.inputs.start, false, "created, then run to completion by its Command");
+        assert.equal(handOver.inputs.mustRun, false);
+        assert.equal(handOver.options.deleteBeforeReplace, true, "its name is unique on the engine");
+        const [shell, flag, script] = handOver.inputs.command;
+        assert.deepEqual([shell, flag], ["sh", "-c"]);
+        // Every data volume of every service, mounted under /volumes/<service>/<volume>, and
+        // chowned to that service's user; nothing else.
+        const expected: string[] = [];
+        const mounts: { source: string; target: string }[] = [];
+        for (const c of serviceContainers(run)) {
+            for (const m of (plain(c.inputs.mounts) ?? []).filter((x: any) => !x.readOnly)) {
+                const volume = run.resources.find((r) => r.type === "docker:index/volume:Volume" && r.inputs.name === m.source)!;
+                const at = `/volumes/${c.name}/${volume.name.slice(c.name.length + 1)}`;
+                expected.push(`chown ${c.inputs.user} ${at}`);
+                mounts.push({ source: m.source, target: at });
+            }
+        }
+        assert.deepEqual(script.split(" && ").sort(), expected.sort());
+        assert.equal(expected.length, 6, "postgres, redis, vault, minio, prometheus and grafana have data");
+        assert.deepEqual(plain(handOver.inputs.mounts).map((m: any) => ({ source: m.source, target: m.target })).sort((a: any, b: any) => a.target.localeCompare(b.target)), mounts.sort((a, b) => a.target.localeCompare(b.target)));
         const images = run.resources.filter((r) => r.type === "docker:index/remoteImage:RemoteImage" && /^busybox:/.test(r.inputs.name));
         assert.equal(images.length, 1, "the volume-init image (busybox) is pulled once per stack");
     });
@@ -420,7 +432,7 @@ describe("docker target: other stacks", () => {
         const run = await runProgram({ target: "docker", services: { graph: { type: "neo4j" } } }, { stack: "qa" });
         const neo = byName(run, "graph");
         assert.equal(neo.inputs.user, "7474:7474");
-        assert.deepEqual(byName(run, "graph-volume-init").inputs.command, ["chown", "7474:7474", "/data"]);
+        assert.deepEqual(byName(run, "volume-init").inputs.command, ["sh", "-c", "chown 7474:7474 /volumes/graph/data"]);
         assert.equal(envOf(neo).NEO4J_AUTH, `neo4j/${run.outputs.credentials.graph.password}`);
         assert.ok(isWrappedSecret(neo.inputs.envs));
     });

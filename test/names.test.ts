@@ -105,6 +105,11 @@ describe("names that collide", function () {
         assert.deepEqual(problems, ["slipway:services.default-deny: the name is taken by an object Slipway makes for every stack; rename the service"]);
     });
 
+    it("refuses the name of the Docker stack's volume hand-over (its container is <project>-<stack>-volume-init)", () => {
+        const problems = problemsFor("demo", "docker", "volume-init", {});
+        assert.deepEqual(problems, ["slipway:services.volume-init: the name is taken by an object Slipway makes for every stack; rename the service"]);
+    });
+
     it("the engine double refuses a second resource with one URN, and only that", () => {
         const book = new UrnBook("dev", "slipway");
         assert.equal(book.register("u1", "", "slipway:platform:Platform", "dev"), undefined);

@@ -8,19 +8,22 @@ import { TypeInfo } from "./services";
 import { Report } from "./util";
 
 /**
- * Suffixes every target may derive from any service: Docker's image, volume-init and task
- * containers, the holder of its files and their volumes (one per directory: Grafana's are three),
+ * Suffixes every target may derive from any service: Docker's image and task containers, the
+ * holder of its files and their volumes (one per directory: Grafana's are three),
  * its process limit and its own network; Kubernetes' Secret, ConfigMap, ServiceAccount, Service,
  * public Service, NetworkPolicy, PDB and Ingress; the AWS roles and managed equivalents; the
  * generated credentials.
  */
 const SUFFIXES = [
-    "image", "volume-init", "volume-init-run", "credentials", "files", "files-1", "files-2", "files-3", "files-4", "pids", "account",
+    "image", "credentials", "files", "files-1", "files-2", "files-3", "files-4", "pids", "account",
     "service", "public", "network", "pdb", "ingress", "kms", "sg", "rds", "elasticache", "bucket", "s3", "password", "token",
 ];
 
-/** Names a target gives objects of its own in the stack's namespace (default-deny, DNS). */
-export const RESERVED_NAMES = ["default-deny", "allow-dns"];
+/**
+ * Names a target gives objects of its own for the whole stack: Kubernetes' default-deny and DNS
+ * NetworkPolicies, Docker's volume hand-over container (`<project>-<stack>-volume-init`).
+ */
+export const RESERVED_NAMES = ["default-deny", "allow-dns", "volume-init"];
 
 /** The `<service>-<suffix>` names derived from one service, given the services that use it. */
 export function derivedNames(svc: ServiceSpec, info: TypeInfo | undefined, consumers: readonly string[]): Set<string> {

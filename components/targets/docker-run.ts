@@ -42,6 +42,13 @@ export function runScript(containerName: string, pidsLimit: number): string {
     ].join("; ");
 }
 
+/**
+ * A container that runs once: created, not started, and never restarted, so that runOnce can
+ * start it and see how it exits (`mustRun: false`: the provider otherwise marks a stopped
+ * container for a restart on the next up).
+ */
+export const ONE_SHOT = { start: false, mustRun: false, restart: "no" } as const;
+
 export interface RunOptions {
     readonly parent: pulumi.Resource;
     /** The engine's address when it is not the default one (the ec2 host, over SSH). */

@@ -6,9 +6,10 @@
 //   and only `Workload.capabilities` added back, and `no-new-privileges`; never privileged,
 //   never on the host network. Host paths are mounted only for the types that declare host
 //   access (cadvisor, node-exporter), read-only, and those alone may run as root.
-// - data lives in named volumes that a one-shot init container chowns to that user before the
-//   service first starts, so an image never has to chown or chmod its data directory itself
-//   (the Neo4j "chmod: Operation not permitted" failure in SEEDS.md cannot happen).
+// - data lives in named volumes that one one-shot container per stack chowns to each service's
+//   user before the service first starts (docker-volumes.ts), so an image never has to chown or
+//   chmod its data directory itself (the Neo4j "chmod: Operation not permitted" failure in
+//   SEEDS.md cannot happen).
 // - one-shot containers (that chown, the bootstrap tasks) must succeed before anything waiting
 //   for them starts: docker-run.ts says why the provider alone cannot promise that.
 // - host ports are published only for public services, and only their client-facing ports
@@ -30,13 +31,14 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { clientPorts, PlatformSpec, Probe, SecretRef, Task, Workload } from "../model";
 import { identityLabels } from "./identity";
-import { Deployed, Materializer } from "../service";
+import { Deployed, Materializer, PreparedWorkload } from "../service";
 import { fileVolumes, uploadsOf } from "./docker-files";
-import { scratchTmpfs, SERVICE_PIDS_LIMIT, SMALL_LIMITS, TASK_LIMITS } from "./docker-limits";
-import { limitPids, runOnce } from "./docker-run";
+import { scratchTmpfs, SERVICE_PIDS_LIMIT, TASK_LIMITS } from "./docker-limits";
+import { limitPids, ONE_SHOT, runOnce } from "./docker-run";
+import { DataVolume, dataVolumesOf, handOverVolumes } from "./docker-volumes";
 import { HELPER_IMAGE } from "./images";
 
-/** Image of the one-shot container that hands each data volume to the service's user. */
+/** Image of the one-shot container that hands each data volume to its service's user. */
 export const VOLUME_INIT_IMAGE = HELPER_IMAGE;
 
 /** Target-specific rules, checked with the rest of the config before anything is created. */
@@ -64,13 +66,6 @@ export function dockerHealthTest(probe: Probe): string[] {
     return ["CMD-SHELL", `nc -z 127.0.0.1 ${port} || bash -c '</dev/tcp/127.0.0.1/${port}'`];
 }
 
-/**
- * A container that runs once: created, not started, and never restarted, so that
- * docker-run.ts can start it and see how it exits (`mustRun: false`: the provider otherwise
- * marks a stopped container for a restart on the next up).
- */
-const ONE_SHOT = { start: false, mustRun: false, restart: "no" } as const;
-
 /** Options for Docker engines others build (the ec2 host). */
 export interface DockerOptions {
     /** A provider for a remote engine; the default provider (DOCKER_HOST) otherwise. */
@@ -95,6 +90,9 @@ export class DockerTarget implements Materializer {
     public readonly network: docker.Network;
     private readonly prefix: string;
     private readonly images = new Map<string, docker.RemoteImage>();
+    /** Each service's data volumes (prepare), and the stack's hand-over of them. */
+    private readonly dataVolumes = new Map<string, DataVolume[]>();
+    private handOver?: pulumi.Resource;
     /** The networks of services only their consumers may reach, by service. */
     private readonly ownNetworks = new Map<string, docker.Network>();
 
@@ -111,42 +109,38 @@ export class DockerTarget implements Materializer {
         );
     }
 
+    /**
+     * Every service's data volumes, and the stack's one hand-over of them (docker-volumes.ts),
+     * made before any service so that the hand-over can mount them all.
+     */
+    public prepare(workloads: readonly PreparedWorkload[]): void {
+        const all: DataVolume[] = [];
+        for (const { workload: w, parent } of workloads) {
+            // On an ec2 stack with protectData, the data on the host is protected like the host.
+            const opts = { parent, provider: this.options.provider, dependsOn: [this.network], protect: this.spec.aws?.protectData === true };
+            const volumes = dataVolumesOf(w, this.prefix, this.labels(w), opts);
+            this.dataVolumes.set(w.name, volumes);
+            all.push(...volumes);
+        }
+        if (all.length === 0) return;
+        this.handOver = handOverVolumes({
+            prefix: this.prefix,
+            volumes: all,
+            image: this.volumeInitImage().imageId,
+            labels: this.labels(undefined, "volume-init"),
+            opts: { parent: this.parent, provider: this.options.provider, dependsOn: [this.network] },
+            run: { parent: this.parent, dockerHost: this.options.dockerHost },
+        });
+    }
+
     public deploy(w: Workload, parent: pulumi.ComponentResource, after: readonly pulumi.Resource[]): Deployed {
         const opts = { parent, provider: this.options.provider, dependsOn: [this.network] };
         const image = this.pull(w.image, `${w.name}-image`, opts);
 
-        const volumes = w.volumes.map((v) => ({
-            spec: v,
-            // On an ec2 stack with protectData, the data on the host is protected like the host.
-            volume: new docker.Volume(`${w.name}-${v.name}`, { name: `${this.prefix}-${w.name}-${v.name}`, labels: this.labels(w) }, { ...opts, protect: this.spec.aws?.protectData === true }),
-        }));
+        const volumes = this.dataVolumes.get(w.name);
+        if (volumes === undefined) throw new Error(`docker target: ${w.name} was deployed without being prepared`);
         const mounts = volumes.map(({ spec, volume }) => ({ type: "volume", source: volume.name, target: spec.path }));
-
-        let volumeInit: pulumi.Resource | undefined;
-        if (mounts.length > 0) {
-            // Runs once per volume set as root with CAP_CHOWN alone, and exits; the service then
-            // owns its data directories whatever the image or the volume held before.
-            const name = `${this.prefix}-${w.name}-volume-init`;
-            const container = new docker.Container(
-                `${w.name}-volume-init`,
-                {
-                    name,
-                    image: this.volumeInitImage().imageId,
-                    command: ["chown", `${w.user.uid}:${w.user.gid}`, ...w.volumes.map((v) => v.path)],
-                    user: "0:0",
-                    capabilities: { drops: ["ALL"], adds: ["CHOWN"] },
-                    securityOpts: ["no-new-privileges:true"],
-                    networkMode: "none",
-                    mounts,
-                    ...ONE_SHOT,
-                    memory: SMALL_LIMITS.memory,
-                    cpus: SMALL_LIMITS.cpus,
-                    labels: this.labels(w, "volume-init"),
-                },
-                opts,
-            );
-            volumeInit = runOnce(`${w.name}-volume-init`, container, name, SMALL_LIMITS.pidsLimit, { parent, dockerHost: this.options.dockerHost });
-        }
+        const volumeInit = volumes.length > 0 ? this.handOver : undefined;
 
         // Files for a read-only root go in through volumes (docker-files.ts); others are uploaded.
         const viaVolumes = w.readOnlyRootFilesystem && w.files.length > 0;

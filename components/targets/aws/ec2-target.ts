@@ -4,7 +4,7 @@ import * as aws from "@pulumi/aws";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { PlatformSpec, Task, TargetEnvironment, Workload } from "../../model";
-import { Deployed, Materializer } from "../../service";
+import { Deployed, Materializer, PreparedWorkload } from "../../service";
 import { DockerTarget } from "../docker";
 import { tagWithIdentity } from "../identity";
 import { createHost, SSH_USER } from "./ec2";
@@ -41,6 +41,10 @@ export class Ec2Target implements Materializer {
         // One-shot containers run through the docker CLI over the same SSH connection; the host
         // key is known by then (host.dockerReady accepted it).
         this.docker = new DockerTarget(spec, parent, { provider, publicHost: host.address, after: [host.dockerReady], dockerHost });
+    }
+
+    public prepare(workloads: readonly PreparedWorkload[]): void {
+        this.docker.prepare(workloads);
     }
 
     public deploy(w: Workload, parent: pulumi.ComponentResource, after: readonly pulumi.Resource[]): Deployed {
