@@ -142,4 +142,14 @@ describe("aws S3: several consumers, several buckets", () => {
         assert.equal(of(run, "aws:s3/bucketLogging:BucketLogging").length, 2);
         assert.ok(!run.resources.some((r) => r.inputs && isWrappedSecret(r.inputs.secret)), "no access key secret anywhere");
     });
+
+    it("gives no role to a service that reaches the bucket's service without using it (Consul checks every peer's health)", async () => {
+        const run = await runProgram(
+            { target: "eks", adminCidrs: ADMIN, services: { media: { type: "minio" }, consul: { type: "consul" }, api: app({ uses: ["media"] }) } },
+            { stack: "qa" },
+        );
+        const roles = of(run, "aws:iam/role:Role").map((r) => r.name).filter((n) => n.endsWith("-s3"));
+        assert.deepEqual(roles, ["api-s3"]);
+        assert.deepEqual(of(run, "kubernetes:core/v1:ServiceAccount").map((a) => a.name), ["api-account"]);
+    });
 });

@@ -117,13 +117,15 @@ export class EksTarget implements Materializer {
 
     /**
      * The IAM role a workload's service account assumes, when it needs AWS: Vault may use its
-     * seal key, and a consumer of a managed S3 bucket may use that bucket, through the VPC's
-     * gateway endpoint. Vault's role keeps its name, `<service>-kms`.
+     * seal key, and a service that `uses` a managed S3 bucket may use that bucket, through the
+     * VPC's gateway endpoint. Vault's role keeps its name, `<service>-kms`.
      */
     private identity(w: Workload): aws.iam.Role | undefined {
         if (!this.identities.has(w.name)) {
             const sealKey = w.type === "vault" ? this.sealKey : undefined;
-            const buckets = w.reaches.filter((n) => this.buckets.has(n)).map((n) => this.buckets.get(n)!);
+            // The buckets it uses, as the STS endpoint is decided: a service that only reaches
+            // another (Consul checks every peer's health, a gateway routes to it) gets no access.
+            const buckets = w.dependsOn.map((d) => d.name).filter((n) => this.buckets.has(n)).map((n) => this.buckets.get(n)!);
             const kinds = [...(sealKey ? ["kms"] : []), ...(buckets.length ? ["s3"] : [])];
             const policy = pulumi.all([pulumi.output(sealKey?.arn), this.endpoints.s3.id, pulumi.all(buckets)]).apply(([keyArn, vpce, arns]) =>
                 JSON.stringify({
