@@ -39,7 +39,7 @@ export class Platform extends pulumi.ComponentResource {
         const target = materializerFor(spec, this);
 
         const environment = target.environment?.() ?? {};
-        const services = new Map(spec.services.map((s) => [s.name, new Service(s, spec, environment, { parent: this })]));
+        const services = new Map(spec.services.map((s) => [s.name, new Service(s, spec, environment, { parent: this }, target.manages?.(s))]));
         // Managed equivalents first: their consumers must see their connection settings.
         const deployed = new Map<string, Deployed>();
         for (const svc of services.values()) {

@@ -33,8 +33,18 @@ export interface PreparedWorkload {
     readonly parent: pulumi.ComponentResource;
 }
 
+/** What a managed equivalent of a service takes of the credentials its type owns (RDS takes the password, S3 nothing). */
+export interface ManagedAs {
+    readonly password: boolean;
+}
+
 /** A target's way of running workloads. */
 export interface Materializer {
+    /**
+     * Whether a managed equivalent will run this service (provision), and what it takes, so that
+     * nothing it would not use is generated; undefined when the service runs as a workload.
+     */
+    manages?(spec: ServiceSpec): ManagedAs | undefined;
     /** Sees every workload it will deploy before the first (Docker makes the stack's data volumes and their hand-over). */
     prepare?(workloads: readonly PreparedWorkload[]): void;
     deploy(workload: Workload, parent: pulumi.ComponentResource, after: readonly pulumi.Resource[]): Deployed;
@@ -75,7 +85,10 @@ export class Service extends pulumi.ComponentResource {
     /** URL scheme of the primary port: the type's, or https where the service serves TLS. */
     private readonly scheme: string;
 
-    constructor(spec: ServiceSpec, platform: PlatformSpec, environment: TargetEnvironment, opts?: pulumi.ComponentResourceOptions) {
+    /** Set when a managed equivalent runs it (Materializer.manages): no container of its own is described. */
+    private readonly managed?: ManagedAs;
+
+    constructor(spec: ServiceSpec, platform: PlatformSpec, environment: TargetEnvironment, opts?: pulumi.ComponentResourceOptions, managed?: ManagedAs) {
         super(`slipway:catalog:${pascal(spec.type)}`, spec.name, {}, opts);
         this.name = spec.name;
         this.type = spec.type;
@@ -87,9 +100,11 @@ export class Service extends pulumi.ComponentResource {
             secrets[key] = generated(`${spec.name}-${key.toLowerCase().replace(/_/g, "-")}`, this);
         }
         const tlsNames = this.entry.tls?.(spec.name, platform);
+        this.managed = managed;
+        // A managed equivalent gets only what it takes: no password for S3, no token for any.
         this.credentials = {
-            password: owns.password ? generated(`${spec.name}-password`, this) : undefined,
-            token: owns.token ? generated(`${spec.name}-token`, this) : undefined,
+            password: owns.password && (!managed || managed.password) ? generated(`${spec.name}-password`, this) : undefined,
+            token: owns.token && !managed ? generated(`${spec.name}-token`, this) : undefined,
             secrets,
             tls: tlsNames ? generatedTls(spec.name, tlsNames, this) : undefined,
         };
@@ -97,7 +112,7 @@ export class Service extends pulumi.ComponentResource {
         // Consumers that get credentials of their own: a Vault token, a database and user.
         const consumers: Record<string, pulumi.Output<string>> = {};
         const per = this.entry.perConsumer;
-        if (per) {
+        if (per && (!managed || per.managed)) {
             const gets = (s: ServiceSpec) => (per.consumers === "all" || s.type === "app") && !(per.except ?? []).includes(s.type);
             for (const c of platform.services.filter((s) => s.uses.includes(spec.name) && gets(s))) {
                 consumers[c.name] = generated(`${spec.name}-for-${c.name}`, this);
@@ -121,7 +136,8 @@ export class Service extends pulumi.ComponentResource {
             ...(this.credentials.tls ? { caCert: this.credentials.tls.caCert } : {}),
             ...this.entry.connection?.(this.context),
         };
-        this.ownMetrics = this.entry.metrics?.(this.context);
+        // A managed equivalent is not scraped (adopt).
+        this.ownMetrics = managed ? undefined : this.entry.metrics?.(this.context);
     }
 
     /** What consumers connect to. */
@@ -171,7 +187,9 @@ export class Service extends pulumi.ComponentResource {
     /** The target-neutral description of this service's container. */
     public describe(peers: ReadonlyMap<string, Peer>): Workload {
         const { entry, spec, context } = this;
-        const configured = entry.configure?.(context, [...peers.values()]) ?? {};
+        // A managed equivalent runs no container: nothing of the container's own configuration
+        // (its environment, files, command) is made or kept.
+        const configured = this.managed ? {} : (entry.configure?.(context, [...peers.values()]) ?? {});
 
         // Credentials this service owns are kept in its own store: for its consumers (password,
         // token, url), for its `secrets:` list, and whatever its type derives from them.

@@ -165,6 +165,27 @@ describe("aws target: the prod stack on EKS", () => {
         assert.ok(refs >= 9, `${refs} references`);
     });
 
+    it("generates only what the managed equivalents take, and keeps only what consumers and tasks read", () => {
+        // RDS takes the master password and keeps the per-app roles; ElastiCache takes the auth
+        // token, and its consumers share it; S3 takes nothing, its consumers use IAM roles.
+        const generated = of(run, "random:index/randomPassword:RandomPassword").map((r) => r.name);
+        for (const name of ["postgres-password", "postgres-for-demo", "redis-password"]) assert.ok(generated.includes(name), name);
+        for (const name of ["redis-for-demo", "minio-password", "minio-for-demo"]) assert.ok(!generated.includes(name), `${name} would be used by nothing`);
+        // No container runs for them, so their Secrets hold no container environment (no
+        // POSTGRES_PASSWORD, REDIS_PASSWORD or MinIO root login); S3 has no Secret at all.
+        const secrets = Object.fromEntries(of(run, "kubernetes:core/v1:Secret").map(inputs).map((s) => [s.metadata.name, Object.keys(s.stringData).sort()]));
+        assert.equal(secrets["minio-credentials"], undefined);
+        assert.deepEqual(secrets["redis-credentials"], ["password", "url"]);
+        assert.deepEqual(secrets["postgres-credentials"], ["databases-PGPASSWORD", "databases-SLIPWAY_PASSWORD_DEMO", "password", "password-demo", "url", "url-demo"]);
+        // Every key a Job reads exists too (the bootstrap of the apps' databases on RDS).
+        for (const job of of(run, "kubernetes:batch/v1:Job").map(inputs)) {
+            for (const e of job.spec.template.spec.containers[0].env.filter((x: any) => x.valueFrom)) {
+                const { name, key } = e.valueFrom.secretKeyRef;
+                assert.ok(secrets[name]?.includes(key), `${job.metadata.name}: ${e.name} -> ${name}/${key}`);
+            }
+        }
+    });
+
     it("validates every Kubernetes object against the API schema", () => {
         assert.ok(validateAgainstSchema(run.resources) > 20);
     });

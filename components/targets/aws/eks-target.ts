@@ -6,8 +6,8 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { PlatformSpec, PortSpec, Task, Workload } from "../../model";
-import { Deployed, Materializer, Provisioned, Service } from "../../service";
+import { PlatformSpec, PortSpec, ServiceSpec, Task, Workload } from "../../model";
+import { Deployed, ManagedAs, Materializer, Provisioned, Service } from "../../service";
 import { identityLabels, tagWithIdentity } from "../identity";
 import { ExternalPeer, KubernetesTarget } from "../kubernetes";
 import { createEks, Eks, serviceAccountRole } from "./eks";
@@ -138,6 +138,10 @@ export class EksTarget implements Materializer {
         return this.identities.get(w.name) ?? undefined;
     }
 
+    public manages(spec: ServiceSpec): ManagedAs | undefined {
+        return this.managed?.takes(spec);
+    }
+
     public provision(svc: Service): Provisioned | undefined {
         const managed = this.managed?.provision(svc.spec, svc.credentials, svc);
         if (!managed) return undefined;
@@ -156,9 +160,12 @@ export class EksTarget implements Materializer {
         return this.kubernetes.runTask(t, parent, after);
     }
 
-    /** A managed service's consumers read its credentials from a Secret in the namespace, as for any service. */
-    public publishSecrets(w: Workload, parent: pulumi.ComponentResource): pulumi.Resource {
-        return this.kubernetes.secretStore(w.name, w.type, w.ownSecrets, parent);
+    /**
+     * A managed service's consumers and tasks read its credentials from a Secret in the
+     * namespace, as for any service; a managed service with none (S3) has no Secret.
+     */
+    public publishSecrets(w: Workload, parent: pulumi.ComponentResource): pulumi.Resource | undefined {
+        return Object.keys(w.ownSecrets).length > 0 ? this.kubernetes.secretStore(w.name, w.type, w.ownSecrets, parent) : undefined;
     }
 
     public environment() {

@@ -6,6 +6,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Credentials, secretInterpolate } from "../../catalog/types";
+import { ManagedAs } from "../../service";
 import { POSTGRES_DB, POSTGRES_USER } from "../../catalog/postgres";
 import { AwsSettings, Connection, ServiceSpec, Size } from "../../model";
 import { AwsAccount } from "./account";
@@ -31,6 +32,12 @@ export interface Managed {
 const RDS_CLASS: Record<Size, string> = { small: "db.t4g.medium", medium: "db.m6g.large", large: "db.m6g.xlarge" };
 const CACHE_NODE: Record<Size, string> = { small: "cache.t4g.small", medium: "cache.m7g.large", large: "cache.m7g.xlarge" };
 
+/**
+ * The types AWS runs, and what each takes of the credentials the type owns: RDS the master
+ * password, ElastiCache the auth token (the password); S3 nothing, its consumers use IAM roles.
+ */
+export const MANAGED_TYPES: Readonly<Record<string, ManagedAs>> = { postgres: { password: true }, redis: { password: true }, minio: { password: false } };
+
 export class ManagedServices {
     private dbSubnets?: aws.rds.SubnetGroup;
     private cacheSubnets?: aws.elasticache.SubnetGroup;
@@ -45,8 +52,14 @@ export class ManagedServices {
         private readonly opts: pulumi.ComponentResourceOptions,
     ) {}
 
+    /** What the managed equivalent of a service takes, or undefined when AWS has none for its type. */
+    public takes(spec: ServiceSpec): ManagedAs | undefined {
+        return Object.hasOwn(MANAGED_TYPES, spec.type) ? MANAGED_TYPES[spec.type] : undefined;
+    }
+
     /** The managed equivalent of a service, or undefined when AWS has none for its type. */
     public provision(spec: ServiceSpec, credentials: Credentials, parent: pulumi.Resource): Managed | undefined {
+        if (!this.takes(spec)) return undefined;
         // Under the target's options: its tags (targets/identity.ts).
         const base: pulumi.CustomResourceOptions = { ...this.opts, parent };
         switch (spec.type) {
