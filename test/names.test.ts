@@ -7,6 +7,7 @@
 import { strict as assert } from "assert";
 import { typeInfo } from "../components/catalog";
 import { loadPlatforms } from "../components/config/load";
+import { derivedNames, nameCollisions, RESERVED_NAMES } from "../components/config/names";
 import { validate } from "../components/config/validate";
 import { physicalName, UrnBook } from "./doubles";
 import { runProgram, Run } from "./harness";
@@ -129,5 +130,65 @@ describe("names that collide", function () {
             "kubernetes:networking.k8s.io/v1:NetworkPolicy ns/db-databases",
         );
         assert.equal(physicalName("random:index/randomPassword:RandomPassword", { length: 32 }), undefined);
+    });
+
+    it("reports every collision on the same service, with the same name, as comparing each pair of services does", () => {
+        // The rule, pair by pair (quadratic): a service is reported for the first other service
+        // that shares a name with it, if that name is its own, or a name derived from both and
+        // the other comes first. nameCollisions indexes names instead; it must say the same.
+        const types = typeInfo();
+        const pairwise = (services: any[]) => {
+            const out: string[] = [];
+            const namesOf = services.map((s) => new Set([s.name, ...derivedNames(s, types[s.type], services.filter((c) => c.uses.includes(s.name)).map((c) => c.name))]));
+            services.forEach((svc, i) => {
+                if (RESERVED_NAMES.includes(svc.name)) return void out.push(`${svc.name}: reserved`);
+                for (let j = 0; j < services.length; j++) {
+                    if (j === i) continue;
+                    const shared = [...namesOf[i]].find((n) => namesOf[j].has(n));
+                    if (shared && (shared === svc.name || (shared !== services[j].name && i > j))) return void out.push(`${svc.name}: ${shared} / ${services[j].name}`);
+                }
+            });
+            return out;
+        };
+        const indexed = (services: any[]) => {
+            const out: string[] = [];
+            nameCollisions(services, types, (path, message) => {
+                const m = /^(\S+) is also a name Slipway derives from service "([^"]+)"/.exec(message);
+                out.push(`${path.replace(/^services\./, "")}: ${m ? `${m[1]} / ${m[2]}` : "reserved"}`);
+            });
+            return out;
+        };
+        // Names from a small alphabet of stems and suffixes, so that collisions are frequent.
+        // A name derived from two services, neither deriving the other's name ("api" with the
+        // secret JWT_SECRET_KEY and "api-jwt" with SECRET_KEY), is reported on the later one.
+        const stems = ["db", "db-data", "cache", "api", "api-1", "api-jwt", "db-image", "volume-init", "api-for-web", "web", "db-for", "db-databases"];
+        const secretSets = [[], [], ["DATA"], ["JWT_SECRET_KEY"], ["SECRET_KEY"], ["WEB"], ["JWT_SECRET_KEY", "WEB"]];
+        let seed = 42;
+        const next = (n: number) => {
+            seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+            return Math.floor((seed / 2 ** 32) * n);
+        };
+        let collisions = 0;
+        let derivedOnly = 0;
+        for (let round = 0; round < 400; round++) {
+            const names = [...new Set(Array.from({ length: 2 + next(6) }, () => stems[next(stems.length)]))];
+            const services = names.map((name) => ({
+                name,
+                type: ["postgres", "redis", "app"][next(3)],
+                uses: names.filter((n) => n !== name && next(3) === 0),
+                secrets: secretSets[next(secretSets.length)],
+                replicas: next(5) === 0 ? 2 : undefined,
+            }));
+            const expected = pairwise(services);
+            collisions += expected.length;
+            derivedOnly += expected.filter((e) => {
+                const [svc, rest] = e.split(": ");
+                const [shared, other] = rest.split(" / ");
+                return other !== undefined && shared !== svc && shared !== other;
+            }).length;
+            assert.deepEqual(indexed(services), expected, JSON.stringify(services));
+        }
+        assert.ok(collisions > 100, `only ${collisions} collisions: the cases say too little`);
+        assert.ok(derivedOnly >= 3, `only ${derivedOnly} collisions on a name neither service owns`);
     });
 });
