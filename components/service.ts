@@ -85,6 +85,8 @@ export class Service extends pulumi.ComponentResource {
     /** URL scheme of the primary port: the type's, or https where the service serves TLS. */
     private readonly scheme: string;
 
+    /** Each consumer's own connection, once made (connectionFor); forgotten when the connection changes (adopt). */
+    private readonly consumerConnections = new Map<string, { connection: Connection; keys: SecretKeys }>();
     /** Set when a managed equivalent runs it (Materializer.manages): no container of its own is described. */
     private readonly managed?: ManagedAs;
 
@@ -153,6 +155,7 @@ export class Service extends pulumi.ComponentResource {
     /** A managed equivalent runs this service: consumers get its connection, and no container is made. */
     public adopt(managed: Provisioned): Deployed {
         this.ownConnection = managed.connection;
+        this.consumerConnections.clear();
         this.ownMetrics = undefined;
         if (!this.entry.perConsumer?.managed) this.context = { ...this.context, consumers: {} };
         this.publish(managed.deployed);
@@ -168,7 +171,11 @@ export class Service extends pulumi.ComponentResource {
     public connectionFor(consumer: string): { connection: Connection; keys: SecretKeys } {
         const secret = this.context.consumers[consumer];
         if (!secret || !this.entry.perConsumer) return { connection: this.connection, keys: SECRET_KEYS };
-        return { connection: this.entry.perConsumer.connection(this.connection, consumer, secret), keys: consumerKeys(consumer) };
+        // Made once per consumer: the provider's store, the consumer's environment and the
+        // credentials output all ask for it, and each would build the same Outputs again.
+        let made = this.consumerConnections.get(consumer);
+        if (!made) this.consumerConnections.set(consumer, (made = { connection: this.entry.perConsumer.connection(this.connection, consumer, secret), keys: consumerKeys(consumer) }));
+        return made;
     }
 
     /** How the other services see this one. */
