@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { runScript } from "../components/targets/docker-run";
-import { JOB_DEADLINE_SECONDS, JOB_RETRIES } from "../components/targets/kubernetes";
+import { JOB_DEADLINE_SECONDS, JOB_RETRIES } from "../components/targets/kubernetes-pods";
 import { containers, plain, Recorded, Run, runProgram, runStack } from "./harness";
 
 const COMMAND = "command:local:Command";

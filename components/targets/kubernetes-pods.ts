@@ -1,11 +1,12 @@
 // The pods of the Kubernetes materializer: each workload's container, its init container that
 // waits for what it uses, its volumes and mounts, probes and security context, as the
-// `restricted` Pod Security Standard allows them (kubernetes.ts makes the objects around them).
+// `restricted` Pod Security Standard allows them, and the bootstrap Jobs' pods (kubernetes.ts
+// makes the objects around them).
 import { createHash } from "crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { formatCpu } from "../config/quantity";
-import { Probe, SecretRef, Workload } from "../model";
+import { Probe, SecretRef, Task, Workload } from "../model";
 import { HELPER_IMAGE as WAIT_IMAGE } from "./images";
 
 type Probe8s = k8s.types.input.core.v1.Probe;
@@ -162,6 +163,57 @@ export function workloadPod(
             initContainers,
             containers: [container],
             volumes,
+        },
+    };
+}
+
+/** A bootstrap Job's retries and deadline: a failure surfaces within the provider's 10-minute await. */
+export const JOB_RETRIES = 2;
+export const JOB_DEADLINE_SECONDS = 300;
+
+/**
+ * A bootstrap Job's spec: one restricted pod that runs the task once, reaches what the task
+ * reaches, and reads its files from the task's ConfigMap when it has any.
+ *
+ * pulumi-kubernetes awaits a Job until it is Complete, or fails it at once on
+ * BackoffLimitExceeded or DeadlineExceeded, within 10 minutes (provider/pkg/await/job.go,
+ * checker/job/check.go). Two retries and a 5-minute deadline make a failing job an error well
+ * inside that wait, not a timeout (backoffLimit 6 alone spends ~630 s backing off). A failed Job
+ * is awaited again on the next up, not run again, unless it carries `pulumi.com/replaceUnready`
+ * (provider/pkg/provider/provider.go, Diff), which the target sets: the next up replaces it and
+ * so runs it again. Its template carries a digest of the credentials it reads, so a rotated
+ * credential runs it again too.
+ */
+export function jobSpec(t: Task, labels: Record<string, string>, hasFiles: boolean) {
+    return {
+        backoffLimit: JOB_RETRIES,
+        activeDeadlineSeconds: JOB_DEADLINE_SECONDS,
+        template: {
+            metadata: {
+                labels: { ...labels, ...Object.fromEntries(t.reaches.map((n) => [reachLabel(n), "true"])) },
+                annotations: { "slipway.dev/credentials-hash": credentialsDigest(t.secretEnv) },
+            },
+            spec: {
+                restartPolicy: "Never",
+                automountServiceAccountToken: false,
+                enableServiceLinks: false,
+                securityContext: { runAsNonRoot: true, runAsUser: t.user.uid, runAsGroup: t.user.gid, seccompProfile: { type: "RuntimeDefault" } },
+                containers: [
+                    {
+                        name: "task",
+                        image: t.image,
+                        command: [...t.command],
+                        env: containerEnv(t.env, t.secretEnv),
+                        volumeMounts: [
+                            { name: "tmp", mountPath: "/tmp" },
+                            ...t.files.map((f) => ({ name: "files", mountPath: f.path, subPath: fileKey(f.path), readOnly: true })),
+                        ],
+                        resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
+                        securityContext: restrictedContainer(true, t.user.uid, t.user.gid),
+                    },
+                ],
+                volumes: [{ name: "tmp", emptyDir: {} }, ...(hasFiles ? [{ name: "files", configMap: { name: configMapName(t.name) } }] : [])],
+            },
         },
     };
 }

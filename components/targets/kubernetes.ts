@@ -16,15 +16,11 @@ import { clientPorts, KubernetesSettings, PlatformSpec, PortSpec, Task, Workload
 import { Deployed, Materializer } from "../service";
 import { identityLabels } from "./identity";
 import { ingressAnnotations, ingressRules, policyPorts, publicServiceName, publicServiceSpec } from "./kubernetes-exposure";
-import { configMapName, containerEnv, credentialsDigest, fileKey, reachLabel, restrictedContainer, secretName, workloadPod } from "./kubernetes-pods";
+import { configMapName, fileKey, jobSpec, reachLabel, secretName, workloadPod } from "./kubernetes-pods";
 import { portSpecs, reachablePorts } from "./ports";
 
 /** Node ports that kind/cluster.yaml maps to 127.0.0.1 on the operator's machine. */
 export const KIND_NODE_PORTS = { first: 30000, count: 20 } as const;
-
-/** A bootstrap Job's retries and deadline: a failure surfaces within the provider's 10-minute await. */
-export const JOB_RETRIES = 2;
-export const JOB_DEADLINE_SECONDS = 300;
 
 /** Node ports of public services on kind, by service and published container port, in declaration order. */
 export function kindNodePorts(spec: PlatformSpec, ports: (service: string) => readonly number[]): Record<string, Record<number, number>> {
@@ -319,16 +315,8 @@ export class KubernetesTarget implements Materializer {
 
     /**
      * A bootstrap job: a Job whose pod meets the restricted profile like every other, may reach
-     * only the service it bootstraps, and which the provider waits for until it completes.
-     *
-     * pulumi-kubernetes awaits a Job until it is Complete, or fails it at once on
-     * BackoffLimitExceeded or DeadlineExceeded, within 10 minutes (provider/pkg/await/job.go,
-     * checker/job/check.go). Two retries and a 5-minute deadline make a failing job an error
-     * well inside that wait, not a timeout (backoffLimit 6 alone spends ~630 s backing off).
-     * A failed Job is awaited again on the next up, not run again, unless it carries
-     * `pulumi.com/replaceUnready` (provider/pkg/provider/provider.go, Diff): with it, the next up
-     * replaces it and so runs it again. Its template carries a digest of the credentials it
-     * reads, so a rotated credential runs it again too.
+     * only the service it bootstraps, and which the provider waits for until it completes
+     * (kubernetes-pods.ts, jobSpec, says how a failure surfaces and when it runs again).
      */
     public runTask(t: Task, parent: pulumi.ComponentResource, after: readonly pulumi.Resource[]): pulumi.Resource {
         const ns = this.settings.namespace;
@@ -348,40 +336,7 @@ export class KubernetesTarget implements Materializer {
         );
         return new k8s.batch.v1.Job(
             t.name,
-            {
-                metadata: { name: t.name, namespace: ns, labels, annotations: { "pulumi.com/replaceUnready": "true" } },
-                spec: {
-                    backoffLimit: JOB_RETRIES,
-                    activeDeadlineSeconds: JOB_DEADLINE_SECONDS,
-                    template: {
-                        metadata: {
-                            labels: { ...labels, ...Object.fromEntries(t.reaches.map((n) => [reachLabel(n), "true"])) },
-                            annotations: { "slipway.dev/credentials-hash": credentialsDigest(t.secretEnv) },
-                        },
-                        spec: {
-                            restartPolicy: "Never",
-                            automountServiceAccountToken: false,
-                            enableServiceLinks: false,
-                            securityContext: { runAsNonRoot: true, runAsUser: t.user.uid, runAsGroup: t.user.gid, seccompProfile: { type: "RuntimeDefault" } },
-                            containers: [
-                                {
-                                    name: "task",
-                                    image: t.image,
-                                    command: [...t.command],
-                                    env: containerEnv(t.env, t.secretEnv),
-                                    volumeMounts: [
-                                        { name: "tmp", mountPath: "/tmp" },
-                                        ...t.files.map((f) => ({ name: "files", mountPath: f.path, subPath: fileKey(f.path), readOnly: true })),
-                                    ],
-                                    resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
-                                    securityContext: restrictedContainer(true, t.user.uid, t.user.gid),
-                                },
-                            ],
-                            volumes: [{ name: "tmp", emptyDir: {} }, ...(files ? [{ name: "files", configMap: { name: configMapName(t.name) } }] : [])],
-                        },
-                    },
-                },
-            },
+            { metadata: { name: t.name, namespace: ns, labels, annotations: { "pulumi.com/replaceUnready": "true" } }, spec: jobSpec(t, labels, files !== undefined) },
             { ...o, dependsOn: [this.namespace, ...after, ...(files ? [files] : [])] },
         );
     }
