@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { CATALOG, typeInfo } from "../components/catalog";
 import { VALIDATING_STACK_CONFIG_PREFIX, CliConfigError, loadStack } from "../components/config/cli";
-import { parseConfigText } from "../components/config/keys";
+import { parseConfigText } from "../components/config/typed";
 import { loadPlatforms, PROJECT_DIR, readSeedFiles } from "../components/config/load";
 import { validate } from "../components/config/validate";
 import { PlatformSpec } from "../components/model";

@@ -9,7 +9,7 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { typeInfo } from "../components/catalog";
 import { applyProjectConfig, parseProject, stackValueOf } from "../components/config/cli";
-import { parseConfigText } from "../components/config/keys";
+import { parseConfigText } from "../components/config/typed";
 import { loadPlatforms } from "../components/config/load";
 import { validate } from "../components/config/validate";
 import { TARGETS } from "../components/model";

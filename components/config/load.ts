@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { PlatformSpec } from "../model";
-import { parseConfigText } from "./keys";
+import { parseConfigText } from "./typed";
 import { BUILT_PLATFORMS, PLATFORM_FILE, PROJECT_DIR } from "./project-dir";
 import { TypeInfo } from "./services";
 import { validate } from "./validate";

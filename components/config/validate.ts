@@ -8,7 +8,8 @@
 import { PlatformSpec, ServiceSpec, SIZES, Size, TARGETS, TargetName } from "../model";
 import { exposureProblems, privilegedHostPorts } from "./exposure";
 import { assignHostPorts, dependencyOrder, edgeProblems, findCycles } from "./graph";
-import { isSet, KEYS, NS, targetMismatches, typeProblems, withDefaults } from "./keys";
+import { isSet, KEYS, NS, targetMismatches, withDefaults } from "./keys";
+import { typeProblems } from "./typed";
 import { nameCollisions } from "./names";
 import { overrideProblems } from "./overrides";
 import { mergeServices, TypeInfo, validateService } from "./services";
