@@ -428,6 +428,19 @@ describe("pull-request.yml", () => {
         assert.equal(shared.with?.["comment-on-pr"], true);
     });
 
+    it("builds the program before each preview: Pulumi runs bin/index.js, which is not in git", () => {
+        const project = YAML.parse(read("Pulumi.yaml"));
+        assert.equal(project.main, "bin/index.js");
+        assert.match(read(".gitignore"), /^bin\/$/m);
+        for (const job of ["preview-dev", "preview"]) {
+            const all = w.jobs[job].steps;
+            const build = all.findIndex((s) => s.run === "npm run build");
+            const install = all.findIndex((s) => (s.run ?? "").startsWith("npm ci"));
+            const preview = all.findIndex((s) => usesOf(s) === "pulumi/actions");
+            assert.ok(install >= 0 && install < build && build < preview, `${job}: npm ci, then npm run build, then the preview`);
+        }
+    });
+
     it("keeps shared stacks' state in the team's backend (S3 with a KMS key, or Pulumi Cloud), and dev's in the runner", () => {
         const [dev] = jobUses(w.jobs["preview-dev"], "pulumi/actions");
         const [shared] = jobUses(w.jobs.preview, "pulumi/actions");
