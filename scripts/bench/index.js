@@ -8,21 +8,15 @@
 // median of the runs' ratios to the floors measured right after them.
 // It prints measured numbers; it asserts nothing.
 "use strict";
-const { spawnSync } = require("child_process");
 const fs = require("fs");
 const os = require("os");
 const path = require("path");
+const { root, prepare, timed, stats, format: f } = require("./common");
 
-const root = path.join(__dirname, "..", "..");
 const RUNS = Number(process.env.BENCH_RUNS || 5);
 const SIZES = (process.env.BENCH_SIZES || "20,50,100,200").split(",").map(Number);
 
-spawnSync(process.execPath, [path.join(root, "scripts", "build.js")], { stdio: "inherit" });
-
-const doubles = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-bench-"));
-process.env.SLIPWAY_BENCH_DOUBLES = require("./doubles")(root, doubles);
-process.on("exit", () => fs.rmSync(doubles, { recursive: true, force: true }));
-const cli = require(path.join(root, "bin", "components", "config", "cli.js"));
+const { doubles, cli } = prepare();
 const project = cli.parseProject(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8"));
 
 /** N apps behind a postgres and a redis: every app uses redis, every fourth one postgres too. */
@@ -35,24 +29,10 @@ function synthetic(target, n) {
     return cli.applyProjectConfig(project, `bench-${n}`, values).config;
 }
 
-function time(args, env = {}) {
-    const started = process.hrtime.bigint();
-    const r = spawnSync(process.execPath, args, { encoding: "utf8", cwd: root, maxBuffer: 64 << 20, env: { ...process.env, ...env } });
-    const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    if (r.status !== 0) throw new Error(`${args.join(" ")} failed:\n${r.stderr}`);
-    return { ms, ...JSON.parse(r.stdout.trim().split("\n").pop()) };
-}
-
 const cases = [
     ...["dev", "staging", "prod"].map((stack) => ({ name: stack, stack, config: cli.loadStack(root, stack).config })),
     ...["docker", "kind"].flatMap((target) => SIZES.map((n) => ({ name: `${n} apps on ${target}`, stack: `bench-${n}`, config: synthetic(target, n) }))),
 ];
-
-const stats = (xs) => {
-    const s = [...xs].sort((a, b) => a - b);
-    return { min: s[0], median: s[Math.floor(s.length / 2)] };
-};
-const f = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`);
 
 console.log(`slipway bench: ${os.cpus().length} × ${os.cpus()[0].model}, node ${process.version}, ${RUNS} runs each, wall time of a fresh process\n`);
 console.log("| case | resources | program min | program median | floor (1 resource) median | ratio | floor (same resources, no program) median | ratio |");
@@ -64,11 +44,11 @@ for (const c of cases) {
     const floorN = [];
     // One untimed run records what the program registers, for the replay floor.
     const recording = path.join(doubles, `${c.stack}.json`);
-    const { resources, packages } = time([path.join(__dirname, "child.js"), c.stack, JSON.stringify(c.config)], { SLIPWAY_BENCH_RECORD: recording });
+    const { resources, packages } = timed([path.join(__dirname, "child.js"), c.stack, JSON.stringify(c.config)], { SLIPWAY_BENCH_RECORD: recording });
     for (let i = 0; i < RUNS; i++) {
-        program.push(time([path.join(__dirname, "child.js"), c.stack, JSON.stringify(c.config)]).ms);
-        floor.push(time([path.join(__dirname, "floor.js"), c.stack, "1", ...packages]).ms);
-        const replayed = time([path.join(__dirname, "floor.js"), c.stack, "replay", recording, ...packages]);
+        program.push(timed([path.join(__dirname, "child.js"), c.stack, JSON.stringify(c.config)]).ms);
+        floor.push(timed([path.join(__dirname, "floor.js"), c.stack, "1", ...packages]).ms);
+        const replayed = timed([path.join(__dirname, "floor.js"), c.stack, "replay", recording, ...packages]);
         if (replayed.resources !== resources) throw new Error(`${c.name}: the replay registered ${replayed.resources} resources, the program ${resources}`);
         floorN.push(replayed.ms);
     }
