@@ -39,12 +39,17 @@ export class Platform extends pulumi.ComponentResource {
         const target = materializerFor(spec, this);
 
         const environment = target.environment?.() ?? {};
-        const services = new Map(spec.services.map((s) => [s.name, new Service(s, spec, environment, { parent: this }, target.manages?.(s))]));
+        // The target says once which services a managed equivalent runs: their credentials and
+        // their provisioning both follow from it.
+        const managedAs = new Map(spec.services.map((s) => [s.name, target.manages?.(s)]));
+        const services = new Map(spec.services.map((s) => [s.name, new Service(s, spec, environment, { parent: this }, managedAs.get(s.name))]));
         // Managed equivalents first: their consumers must see their connection settings.
         const deployed = new Map<string, Deployed>();
         for (const svc of services.values()) {
+            if (!managedAs.get(svc.name)) continue;
             const managed = target.provision?.(svc);
-            if (managed) deployed.set(svc.name, svc.adopt(managed));
+            if (!managed) throw new Error(`target ${spec.target} manages ${svc.name} but provisioned nothing for it`);
+            deployed.set(svc.name, svc.adopt(managed));
         }
         const peers = new Map([...services].map(([name, svc]) => [name, svc.peer()]));
         const workloads = new Map(spec.services.map((s) => [s.name, services.get(s.name)!.describe(peers)]));

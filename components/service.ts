@@ -55,7 +55,7 @@ export interface Materializer {
      * others), where its consumers and tasks find its credentials.
      */
     publishSecrets?(workload: Workload, parent: pulumi.ComponentResource): pulumi.Resource | undefined;
-    /** A managed equivalent for this service, made with its own credentials, or undefined. */
+    /** The managed equivalent of a service `manages` answered for, made with its own credentials. */
     provision?(service: Service): Provisioned | undefined;
     /** What the target offers services (see TargetEnvironment). */
     environment?(): TargetEnvironment;
@@ -78,10 +78,10 @@ export class Service extends pulumi.ComponentResource {
     public readonly spec: ServiceSpec;
     public readonly credentials: Credentials;
     private ownConnection: Connection;
-    private ownMetrics?: MetricsSpec;
+    private readonly ownMetrics?: MetricsSpec;
     private readonly entry: CatalogType;
     /** Its `consumers` are the credentials generated for each consumer that gets its own; none where a managed equivalent cannot give them. */
-    private context: ServiceContext;
+    private readonly context: ServiceContext;
     /** URL scheme of the primary port: the type's, or https where the service serves TLS. */
     private readonly scheme: string;
 
@@ -152,12 +152,13 @@ export class Service extends pulumi.ComponentResource {
         return this.ownMetrics;
     }
 
-    /** A managed equivalent runs this service: consumers get its connection, and no container is made. */
+    /**
+     * A managed equivalent runs this service (it was made knowing so: no metrics, and consumer
+     * credentials only where the equivalent keeps them): consumers get its connection, and no
+     * container is made. Nothing has asked for a connection before (Platform adopts first).
+     */
     public adopt(managed: Provisioned): Deployed {
         this.ownConnection = managed.connection;
-        this.consumerConnections.clear();
-        this.ownMetrics = undefined;
-        if (!this.entry.perConsumer?.managed) this.context = { ...this.context, consumers: {} };
         this.publish(managed.deployed);
         return managed.deployed;
     }
