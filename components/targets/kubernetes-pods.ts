@@ -45,19 +45,19 @@ export function kubernetesProbes(probe: Probe): { readinessProbe: Probe8s; liven
  * diff.go: a Job's .spec.template forces its replacement). A truncated SHA-256 of generated
  * values tells nothing about them, so the digest is kept as plain text, diffable in a preview.
  */
-export function credentialsDigest(secretEnv: Readonly<Record<string, SecretRef>>): pulumi.Output<string> {
+function credentialsDigest(secretEnv: Readonly<Record<string, SecretRef>>): pulumi.Output<string> {
     const entries = Object.entries(secretEnv).sort(([a], [b]) => a.localeCompare(b));
     const digest = pulumi.all(entries.map(([k, r]) => pulumi.interpolate`${k}=${r.value}`)).apply((v) => createHash("sha256").update(v.join("\0")).digest("hex").slice(0, 16));
     return pulumi.unsecret(digest);
 }
 
 /** Waits on the used services' host names and ports, as the app itself will connect. */
-export function waitScript(deps: Workload["dependsOn"]): string {
+function waitScript(deps: Workload["dependsOn"]): string {
     return deps.map((d) => `until nc -z -w 2 ${d.name} ${d.port}; do echo "waiting for ${d.name}:${d.port}"; sleep 2; done`).join("\n");
 }
 
 /** Plain values as values; credentials as references into their owner's Secret. */
-export function containerEnv(env: Readonly<Record<string, pulumi.Input<string>>>, secretEnv: Readonly<Record<string, SecretRef>>) {
+function containerEnv(env: Readonly<Record<string, pulumi.Input<string>>>, secretEnv: Readonly<Record<string, SecretRef>>) {
     return [
         ...Object.entries(env).map(([name, value]) => ({ name, value })),
         ...Object.entries(secretEnv).map(([name, ref]) => ({ name, valueFrom: { secretKeyRef: { name: secretName(ref.owner), key: ref.key } } })),
@@ -73,7 +73,7 @@ export function containerEnv(env: Readonly<Record<string, pulumi.Input<string>>>
  * permitted capabilities are not all in the bounding set (security/commoncap.c,
  * bprm_caps_from_vfs_caps: "insufficient to execute correctly", -EPERM).
  */
-export const restrictedContainer = (readOnlyRootFilesystem: boolean, runAsUser: number, runAsGroup: number, add: readonly string[] = []) => ({
+const restrictedContainer = (readOnlyRootFilesystem: boolean, runAsUser: number, runAsGroup: number, add: readonly string[] = []) => ({
     runAsNonRoot: true,
     runAsUser,
     runAsGroup,

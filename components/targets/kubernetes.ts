@@ -146,9 +146,11 @@ export class KubernetesTarget implements Materializer {
 
     /**
      * The Secret that holds the credentials a service owns, where its consumers' secretKeyRefs
-     * point. Made by deploy, or directly for a service that runs outside the cluster.
+     * point; none for a service that owns none. Made by deploy, or directly for a service that
+     * runs outside the cluster.
      */
-    public secretStore(service: string, type: string, data: Record<string, pulumi.Input<string>>, parent: pulumi.Resource): k8s.core.v1.Secret {
+    public secretStore(service: string, type: string, data: Record<string, pulumi.Input<string>>, parent: pulumi.Resource): k8s.core.v1.Secret | undefined {
+        if (Object.keys(data).length === 0) return undefined;
         const labels = this.labels(service, { "app.kubernetes.io/managed-by": "pulumi", "slipway.dev/type": type });
         return new k8s.core.v1.Secret(
             `${service}-credentials`,
@@ -172,7 +174,7 @@ export class KubernetesTarget implements Materializer {
         const plainFiles = w.files.filter((f) => !f.secret);
         const secretData: Record<string, pulumi.Input<string>> = { ...w.ownSecrets };
         for (const f of secretFiles) secretData[fileKey(f.path)] = f.content;
-        const secret = Object.keys(secretData).length > 0 ? this.secretStore(w.name, w.type, secretData, parent) : undefined;
+        const secret = this.secretStore(w.name, w.type, secretData, parent);
         const configMap = plainFiles.length
             ? new k8s.core.v1.ConfigMap(
                   `${w.name}-files`,

@@ -29,8 +29,8 @@ export const EKS_STORAGE_CLASS = "gp3-encrypted";
  * pkg/providers/v1/aws.go, EnsureLoadBalancer for NLB). The policy is ELB's TLS 1.3/1.2 one
  * (ELB NLB guide, "Security policies for your Network Load Balancer").
  */
-export const NLB_TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
-export const nlbTlsAnnotations = (certificateArn: string) => (ports: readonly PortSpec[]): Record<string, string> => ({
+const NLB_TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+const nlbTlsAnnotations = (certificateArn: string) => (ports: readonly PortSpec[]): Record<string, string> => ({
     "service.beta.kubernetes.io/aws-load-balancer-ssl-cert": certificateArn,
     "service.beta.kubernetes.io/aws-load-balancer-ssl-ports": ports.map((p) => String(p.port)).join(","),
     "service.beta.kubernetes.io/aws-load-balancer-ssl-negotiation-policy": NLB_TLS_POLICY,
@@ -165,7 +165,7 @@ export class EksTarget implements Materializer {
      * namespace, as for any service; a managed service with none (S3) has no Secret.
      */
     public publishSecrets(w: Workload, parent: pulumi.ComponentResource): pulumi.Resource | undefined {
-        return Object.keys(w.ownSecrets).length > 0 ? this.kubernetes.secretStore(w.name, w.type, w.ownSecrets, parent) : undefined;
+        return this.kubernetes.secretStore(w.name, w.type, w.ownSecrets, parent);
     }
 
     public environment() {

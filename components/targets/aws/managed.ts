@@ -59,7 +59,6 @@ export class ManagedServices {
 
     /** The managed equivalent of a service, or undefined when AWS has none for its type. */
     public provision(spec: ServiceSpec, credentials: Credentials, parent: pulumi.Resource): Managed | undefined {
-        if (!this.takes(spec)) return undefined;
         // Under the target's options: its tags (targets/identity.ts).
         const base: pulumi.CustomResourceOptions = { ...this.opts, parent };
         switch (spec.type) {

@@ -30,7 +30,6 @@ function blockPublic(name: string, bucket: aws.s3.Bucket, base: pulumi.CustomRes
 
 export interface Bucket {
     readonly bucket: aws.s3.Bucket;
-    readonly logs: aws.s3.Bucket;
     /** Ready once the bucket, its policy and its logging are in place. */
     readonly ready: pulumi.Resource[];
 }
@@ -95,7 +94,7 @@ export function s3Bucket(stack: string, spec: ServiceSpec, s: AwsSettings, accou
         { bucket: bucket.id, targetBucket: logs.id, targetPrefix: ACCESS_LOG_PREFIX },
         { ...base, dependsOn: [logPolicy] },
     );
-    return { bucket, logs, ready: [bucket, policy, logging] };
+    return { bucket, ready: [bucket, policy, logging] };
 }
 
 /**
