@@ -4,20 +4,9 @@
 import { strict as assert } from "assert";
 import { awsNameProblems } from "../components/targets/aws/names";
 import { asProgramSays } from "./bad-configs";
-import { Recorded, runExpectingError, runProgram } from "./harness";
+import { runExpectingError, runProgram } from "./harness";
 
 const ADMIN = ["203.0.113.0/24"];
-
-/** Runs a config on a named stack and returns its error and how many resources it registered first. */
-async function refusedOn(stack: string, config: Record<string, unknown>) {
-    const into: Recorded[] = [];
-    try {
-        await runProgram(config, { stack }, into);
-    } catch (err) {
-        return { message: (err as Error).message, registered: into.length };
-    }
-    throw new Error("expected the program to fail");
-}
 
 describe("aws names: managed equivalents whose AWS identifiers clash", () => {
     it("refuses two redis services whose ElastiCache ids are the same in their first 40 characters", async () => {
@@ -38,11 +27,10 @@ describe("aws names: managed equivalents whose AWS identifiers clash", () => {
     });
 
     it("refuses two postgres services whose RDS identifiers clash under a long stack name", async () => {
-        const { message, registered } = await refusedOn("review-feature-branch-with-a-long-name", {
-            target: "eks",
-            adminCidrs: ADMIN,
-            services: { "orders-database-primary": { type: "postgres" }, "orders-database-replica": { type: "postgres" } },
-        });
+        const { message, registered } = await runExpectingError(
+            { target: "eks", adminCidrs: ADMIN, services: { "orders-database-primary": { type: "postgres" }, "orders-database-replica": { type: "postgres" } } },
+            { stack: "review-feature-branch-with-a-long-name" },
+        );
         assert.equal(
             message,
             asProgramSays([

@@ -261,10 +261,10 @@ async function runWithCliConfig(config: Record<string, string>, opts: RunOptions
 }
 
 /** Run and expect failure: the error and how many resources were registered before it. */
-export async function runExpectingError(config: Record<string, unknown>): Promise<{ message: string; registered: number }> {
+export async function runExpectingError(config: Record<string, unknown>, opts: { stack?: string } = {}): Promise<{ message: string; registered: number }> {
     const into: Recorded[] = [];
     try {
-        await runProgram(config, {}, into);
+        await runProgram(config, opts, into);
     } catch (err) {
         await waitForRPCs().catch(() => undefined);
         return { message: (err as Error).message, registered: into.length };
