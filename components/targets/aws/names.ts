@@ -17,13 +17,16 @@ export const stackName = (spec: Pick<PlatformSpec, "project" | "stack">) => `${s
  * ReplicationGroupId). The S3 bucket takes a prefix (37 at most, terraform-provider-aws
  * bucket_prefix) that AWS completes with a unique suffix, so two services may share it.
  */
-export const IDENTIFIERS = {
-    postgres: { what: "RDS instance identifier", max: 60 },
-    redis: { what: "ElastiCache replication group id", max: 40 },
-} as const;
+const RDS_MAX = 60;
+const CACHE_MAX = 40;
+export const rdsIdentifier = (stack: string, service: string) => awsName(`${stack}-${service}`, RDS_MAX);
+export const cacheId = (stack: string, service: string) => awsName(`${stack}-${service}`, CACHE_MAX);
 
-export const rdsIdentifier = (stack: string, service: string) => awsName(`${stack}-${service}`, IDENTIFIERS.postgres.max);
-export const cacheId = (stack: string, service: string) => awsName(`${stack}-${service}`, IDENTIFIERS.redis.max);
+/** Each type's identifier, as managed.ts names the resource, and what AWS calls it. */
+const IDENTIFIERS = {
+    postgres: { what: "RDS instance identifier", max: RDS_MAX, id: rdsIdentifier },
+    redis: { what: "ElastiCache replication group id", max: CACHE_MAX, id: cacheId },
+} as const;
 
 /**
  * Managed services whose identifiers AWS would refuse or that two services would share: the
@@ -38,7 +41,7 @@ export function awsNameProblems(spec: PlatformSpec): string[] {
         const { what, max } = IDENTIFIERS[type];
         const claimed = new Map<string, string>();
         for (const s of spec.services.filter((x) => x.type === type)) {
-            const id = awsName(`${stack}-${s.name}`, max);
+            const id = IDENTIFIERS[type].id(stack, s.name);
             const owner = claimed.get(id);
             if (owner) {
                 const room = max - stack.length - 1;
