@@ -5,7 +5,9 @@
 // not permitted" failure in SEEDS.md). One one-shot container does it for the whole stack: it
 // mounts every data volume under /volumes/<service>/<volume> and chowns each to its service's
 // user, as root with CAP_CHOWN alone and no network, then exits; docker-run.ts runs it to
-// completion, so a failure fails the deploy and no service that waits for it starts.
+// completion, so a failure fails the deploy and no service that waits for it starts. Its command
+// is `sh -c`: busybox has `sh` and no entrypoint (docker-library/busybox, image-config.json:
+// `"Cmd": ["sh"]`, no Entrypoint), so the command runs as given.
 // It is made again, and so runs again, whenever the set of volumes or their users change (a
 // service with data added or removed). chown on a volume's root is idempotent, so handing over
 // again the volumes of running services changes nothing for them. Its name is fixed, so a
